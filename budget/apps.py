@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetConfig(AppConfig):
+    name = "budget"
+    verbose_name = _("Budget")
+    # (url name, label, permission): see rescue_station.navigation.
+    nav_items: list = []

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Intakes and stays")
+    # (url name, label, permission): see rescue_station.navigation.
+    nav_items: list = []

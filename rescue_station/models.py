@@ -1,0 +1,89 @@
+"""The core of the system: users, stations and which stations a user works in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .roles import Role
+
+region_code_validator = RegexValidator(
+    r"^\d{6}$", _("The region code is the 6-digit administrative division code (GB/T 2260).")
+)
+
+
+class User(AbstractUser):
+    """A person who logs in. Each user has one role; its group carries the permissions."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role else ""
+
+
+class Station(models.Model):
+    """A rescue management station (救助管理站). Every record of the system belongs to one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    region_code = models.CharField(
+        _("region code"), max_length=6, validators=[region_code_validator]
+    )
+    region_name = models.CharField(_("region name"), max_length=50)
+    parent_bureau = models.CharField(_("parent bureau"), max_length=100, blank=True)
+    stay_limit_days = models.PositiveSmallIntegerField(
+        _("stay limit (days)"),
+        default=10,
+        help_text=_("A stay longer than this needs an extension approved by the station head."),
+    )
+    long_stay_months = models.PositiveSmallIntegerField(
+        _("long stay after (months)"),
+        default=3,
+        help_text=_("Persons still unidentified after this many months are handled as long stays."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region_code", "name"]
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        permissions = [("view_dashboard", _("Can view dashboards"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """The user works in (or, for a bureau supervisor, oversees) the station."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("station")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "station"], name="unique_membership"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.station}"

@@ -1,0 +1,171 @@
+"""The metric registry: named, period-bounded aggregates that apps publish to the others.
+
+An app registers each metric under ``<app>.<name>`` in its ``metrics.py`` (discovered when Django
+starts). A metric is a function ``(station, start, end) -> Decimal | None``, both dates inclusive,
+computed in the database. Several metrics of one app may share one query: register them together
+with ``register_group`` and the query runs once for all of them.
+
+Performance indicators and dashboards read numbers only through here, never through the models of
+the app that owns them.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Station
+
+MetricFunc = Callable[["Station", date, date], Decimal | int | None]
+GroupFunc = Callable[["Station", date, date], dict[str, Decimal | int | None]]
+
+
+class Kind(enum.StrEnum):
+    COUNT = "count"
+    RATE = "rate"  # percent, 100 means 100%
+    MONEY = "money"  # yuan
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    kind: Kind
+    doc: str
+    group: str  # the name of the query the metric is computed by
+
+
+@dataclass(frozen=True)
+class _Query:
+    func: GroupFunc
+    keys: tuple[str, ...]
+
+
+_metrics: dict[str, Metric] = {}
+_queries: dict[str, _Query] = {}
+
+
+class UnknownMetric(KeyError):
+    pass
+
+
+def _check_key(key: str) -> None:
+    app, _, name = key.partition(".")
+    if not app or not name:
+        raise ValueError(f"metric key {key!r} is not of the form <app>.<name>")
+    if key in _metrics:
+        raise ValueError(f"metric {key!r} is registered twice")
+
+
+def register(key: str, *, label: str, unit: str, kind: Kind) -> Callable[[MetricFunc], MetricFunc]:
+    """Register one metric; its docstring is its definition and is required."""
+
+    def decorator(func: MetricFunc) -> MetricFunc:
+        _check_key(key)
+        doc = inspect.getdoc(func)
+        if not doc:
+            raise ValueError(f"metric {key!r} needs a docstring that defines it")
+        _queries[key] = _Query(func=lambda s, a, b: {key: func(s, a, b)}, keys=(key,))
+        _metrics[key] = Metric(key, label, unit, Kind(kind), doc, group=key)
+        return func
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One metric of a group: its label, unit, kind and definition."""
+
+    label: str
+    unit: str
+    kind: Kind
+    doc: str
+
+
+def register_group(name: str, specs: dict[str, Spec]) -> Callable[[GroupFunc], GroupFunc]:
+    """Register metrics computed together by one function returning ``{key: value}``."""
+
+    def decorator(func: GroupFunc) -> GroupFunc:
+        for key in specs:
+            _check_key(key)
+        if name in _queries:
+            raise ValueError(f"metric group {name!r} is registered twice")
+        _queries[name] = _Query(func=func, keys=tuple(specs))
+        for key, spec in specs.items():
+            if not spec.doc:
+                raise ValueError(f"metric {key!r} needs a definition")
+            _metrics[key] = Metric(key, spec.label, spec.unit, Kind(spec.kind), spec.doc, name)
+        return func
+
+    return decorator
+
+
+def unregister(key: str) -> None:
+    """Remove a metric (and its query once no metric uses it). For tests."""
+    metric = _metrics.pop(key)
+    if not any(m.group == metric.group for m in _metrics.values()):
+        _queries.pop(metric.group, None)
+
+
+def get(key: str) -> Metric:
+    try:
+        return _metrics[key]
+    except KeyError:
+        raise UnknownMetric(key) from None
+
+
+def all_metrics() -> list[Metric]:
+    """Every registered metric, ordered by key."""
+    return sorted(_metrics.values(), key=lambda m: m.key)
+
+
+def choices() -> list[tuple[str, str]]:
+    """(key, "key — label") pairs for a form's select."""
+    return [(m.key, f"{m.key} — {m.label}") for m in all_metrics()]
+
+
+def _normalise(metric: Metric, value: Decimal | int | None) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def compute_many(
+    keys: Iterable[str], station: Station, start: date, end: date
+) -> dict[str, Decimal | None]:
+    """The values of the named metrics, running each shared query once."""
+    if start > end:
+        raise ValueError("the period starts after it ends")
+    wanted = [get(k) for k in keys]
+    results: dict[str, Decimal | None] = {}
+    done: dict[str, dict[str, Decimal | int | None]] = {}
+    for metric in wanted:
+        if metric.group not in done:
+            done[metric.group] = _queries[metric.group].func(station, start, end)
+        results[metric.key] = _normalise(metric, done[metric.group][metric.key])
+    return results
+
+
+def compute(key: str, station: Station, start: date, end: date) -> Decimal | None:
+    return compute_many([key], station, start, end)[key]
+
+
+def compute_all(station: Station, start: date, end: date) -> dict[str, Decimal | None]:
+    return compute_many([m.key for m in all_metrics()], station, start, end)
+
+
+_PLACES = {Kind.COUNT: Decimal("1"), Kind.RATE: Decimal("0.01"), Kind.MONEY: Decimal("0.01")}
+
+
+def format_value(metric: Metric, value: Decimal | None) -> str | None:
+    """A value as printed: counts without decimals, rates and money with 2 places, half up."""
+    if value is None:
+        return None
+    return str(value.quantize(_PLACES[metric.kind], rounding=ROUND_HALF_UP))

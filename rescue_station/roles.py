@@ -1,0 +1,71 @@
+"""The six roles of the system and the permissions each role's group carries.
+
+A role is a Django group. Its permissions are computed from the rules below every time the
+groups are synchronised (after each migrate, and by load_demo), so a model added to an app later
+gets the right permissions without a new data migration.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STATION_STAFF = "station_staff", _("Station staff")
+    MINORS_WORKER = "minors_worker", _("Minors social worker")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")
+    SUPERVISOR = "supervisor", _("Station head")
+    BUREAU_SUPERVISOR = "bureau_supervisor", _("Bureau supervisor")
+    ADMIN = "admin", _("Administrator")
+
+
+# Actions Django creates for every model.
+WRITE = ("add", "change", "view")
+READ = ("view",)
+
+# (app label, actions). Custom permissions (e.g. "approve_extension") are granted by name below.
+ROLE_RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    Role.STATION_STAFF: [("cases", WRITE), ("rescue_station", READ)],
+    Role.MINORS_WORKER: [("minors", WRITE), ("cases", READ), ("rescue_station", READ)],
+    Role.FINANCE_OFFICER: [
+        ("budget", WRITE),
+        ("performance", WRITE),
+        ("rescue_station", READ),
+    ],
+    Role.SUPERVISOR: [
+        ("cases", READ),
+        ("minors", READ),
+        ("budget", READ),
+        ("performance", READ),
+        ("rescue_station", READ),
+    ],
+    Role.BUREAU_SUPERVISOR: [
+        ("cases", READ),
+        ("budget", READ),
+        ("performance", READ),
+        ("rescue_station", READ),
+    ],
+    Role.ADMIN: [],  # all permissions, see role_permission_filter
+}
+
+# Custom permissions (declared in a model's Meta.permissions) that a role holds besides the above.
+ROLE_EXTRA: dict[str, list[str]] = {
+    Role.SUPERVISOR: [
+        "cases.approve_extension",
+        "performance.finalise_evaluation",
+        "performance.reopen_evaluation",
+        "rescue_station.view_dashboard",
+        "minors.view_accesslog",
+    ],
+    Role.BUREAU_SUPERVISOR: ["rescue_station.view_dashboard"],
+    Role.FINANCE_OFFICER: ["rescue_station.view_dashboard"],
+}
+
+# Custom permissions that must never come with a role's blanket app actions: only ROLE_EXTRA
+# grants them (a finance officer "changes" performance records but does not finalise them).
+RESERVED = {
+    "approve_extension",
+    "finalise_evaluation",
+    "reopen_evaluation",
+    "view_dashboard",
+    "view_accesslog",
+}

@@ -1,0 +1,71 @@
+"""Writes of the core app: roles, users, memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from .audit import save_audited
+from .models import Membership, Station, User
+from .roles import RESERVED, ROLE_EXTRA, ROLE_RULES, Role
+
+
+def _role_permissions(role: str) -> Iterable[Permission]:
+    if role == Role.ADMIN:
+        return Permission.objects.all()
+    query = Q(pk__in=[])
+    for app_label, actions in ROLE_RULES[role]:
+        for action in actions:
+            query |= Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
+    for name in ROLE_EXTRA.get(role, []):
+        app_label, codename = name.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    perms = Permission.objects.filter(query)
+    extra = {name.split(".")[1] for name in ROLE_EXTRA.get(role, [])}
+    return [p for p in perms if p.codename not in RESERVED or p.codename in extra]
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create the six role groups and set each one's permissions from the rules in roles.py."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_role_permissions(role))
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str, acting_user: User | None = None) -> User:
+    """Give the user exactly one role: the role's group and nothing else; admins are staff."""
+    role = Role(role)
+    user.role = role.value
+    user.is_staff = role == Role.ADMIN
+    save_audited(user, acting_user=acting_user)
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.set([group])
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, station: Station, acting_user: User | None = None
+) -> Membership:
+    existing = Membership.objects.filter(user=user, station=station).first()
+    if existing:
+        return existing
+    return save_audited(Membership(user=user, station=station), acting_user=acting_user)
+
+
+@transaction.atomic
+def membership_grant_region(
+    *, user: User, region_prefix: str, acting_user: User | None = None
+) -> list[Station]:
+    """Grant the user every station whose region code starts with the prefix (43 = all of Hunan)."""
+    if not region_prefix.isdigit() or not 1 <= len(region_prefix) <= 6:
+        raise ValueError("a region prefix is 1 to 6 digits")
+    stations = list(Station.objects.filter(region_code__startswith=region_prefix))
+    for station in stations:
+        membership_grant(user=user, station=station, acting_user=acting_user)
+    return stations

@@ -1,0 +1,28 @@
+from decimal import Decimal
+
+from django import template
+
+from rescue_station.formatting import format_wan
+from rescue_station.validators import mask_id_number
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters replaced (for paging and sorting links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def wan(amount: Decimal | None) -> str:
+    """Yuan shown in 万元 with 2 places."""
+    return format_wan(amount)
+
+
+@register.filter
+def mask_id(value: str | None) -> str:
+    return mask_id_number(value)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .scoping import SESSION_KEY, user_stations
+from .selectors import dashboard_for, local_today
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: what the user's role works on, and the year's figures for supervisors."""
+    user = request.user
+    stations = list(user_stations(user))
+    dashboards = []
+    if user.has_perm("rescue_station.view_dashboard"):
+        today = local_today()
+        start = today.replace(month=1, day=1)
+        dashboards = [(s, dashboard_for(s, start, today)) for s in stations]
+    return render(
+        request,
+        "rescue_station/home.html",
+        {"stations": stations, "dashboards": dashboards, "today": local_today()},
+    )
+
+
+@require_POST
+def station_select(request: HttpRequest) -> HttpResponse:
+    """Switch the station the user works in (only one of the user's own stations)."""
+    station = user_stations(request.user).filter(pk=request.POST.get("station")).first()
+    if station is not None:
+        request.session[SESSION_KEY] = station.pk
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer: the app answers and the database answers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
