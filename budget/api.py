@@ -1,0 +1,53 @@
+"""The narrow interface other apps may import from budget (performance does, for the funds block).
+
+Nothing else of budget is imported by other apps: they see plain data classes, never models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Income sources (按收入性质), in the order of the self-evaluation form.
+SOURCES = (
+    "一般公共预算",
+    "政府性基金",
+    "国有资本经营预算",
+    "社会保险基金预算",
+    "纳入专户管理的非税收入",
+    "其他资金",
+)
+# Expenditure natures (按支出性质): basic = personnel + public; total = basic + project.
+BASIC, PERSONNEL, PUBLIC, PROJECT = "基本支出", "人员经费", "公用经费", "项目支出"
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Money of one cut of the budget, in yuan (Decimal, 2 places)."""
+
+    initial: Decimal = Decimal("0.00")
+    adjusted: Decimal = Decimal("0.00")
+    executed: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class BudgetBlock:
+    """The funds block of a station's year, as the self-evaluation form prints it.
+
+    ``by_source`` has a key for each of SOURCES; ``by_nature`` has BASIC, PERSONNEL, PUBLIC and
+    PROJECT. Each is summed from the budget lines (initial, adjusted) and their expenditures
+    (executed) independently, so that the performance app can check that the cuts add up.
+    """
+
+    station_code: str
+    year: int
+    total: Amounts
+    by_source: dict[str, Amounts] = field(default_factory=dict)
+    by_nature: dict[str, Amounts] = field(default_factory=dict)
+
+
+def budget_block(*, station: object, year: int) -> BudgetBlock:
+    """The funds block of the station's fiscal year (implemented with the budget models)."""
+    from .selectors import budget_block as _budget_block
+
+    return _budget_block(station=station, year=year)
