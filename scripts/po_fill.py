@@ -35,7 +35,9 @@ def fill_entry(entry: str, translations: dict[str, str]) -> tuple[str, str | Non
     plural = end < len(lines) and lines[end].startswith("msgid_plural")
     head_end = _continuation(lines, end) if plural else end
     if msgid not in translations:
-        return entry, msgid
+        empty = any(line in ('msgstr ""', 'msgstr[0] ""') for line in lines[head_end:])
+        only_line = len(lines) - head_end == 1
+        return entry, msgid if empty and only_line else None
     head = [line for line in lines[:head_end] if not line.startswith("#| ")]
     head = [line.replace(", fuzzy", "") for line in head if line != "#, fuzzy"]
     key = "msgstr[0] " if plural else "msgstr "
