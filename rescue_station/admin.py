@@ -47,3 +47,8 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["station"]
     search_fields = ["user__username", "station__name"]
     autocomplete_fields = ["user", "station"]
+
+
+admin.site.site_header = _("Rescue station management: administration")
+admin.site.site_title = _("Rescue station management")
+admin.site.index_title = _("Users, stations and reference data")

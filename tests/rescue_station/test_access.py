@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rescue_station.roles import Role
+from tests.conftest import PASSWORD
 
 
 @pytest.mark.django_db
@@ -65,3 +66,36 @@ def test_switching_station_ignores_an_outside_next_url(make_user, station, other
     )
     assert response["Location"] == "/"
     assert client.get("/").context["current_station"] == other_station
+
+
+def test_a_user_changes_their_password(users):
+    client = Client()
+    client.force_login(users["station_staff"])
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-New-passw0rd-2026",
+            "new_password2": "a-New-passw0rd-2026",
+        },
+    )
+    assert response.status_code == 302
+    users["station_staff"].refresh_from_db()
+    assert users["station_staff"].check_password("a-New-passw0rd-2026")
+
+
+def test_a_wrong_old_password_changes_nothing(users):
+    client = Client()
+    client.force_login(users["station_staff"])
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "x-Y-z-12345678",
+            "new_password2": "x-Y-z-12345678",
+        },
+    )
+    assert response.status_code == 200
+    assert "旧密码不正确" in response.content.decode()
+    users["station_staff"].refresh_from_db()
+    assert users["station_staff"].check_password(PASSWORD)
