@@ -16,6 +16,7 @@ class RescueStationConfig(AppConfig):
     nav_items = [
         # (url name, label, permission or None) — shown to those who hold the permission.
         ("home", _("Home"), None),
+        ("dashboard", _("Dashboard"), "rescue_station.view_dashboard"),
     ]
 
     def ready(self) -> None:

@@ -23,6 +23,27 @@ class DashboardCell:
     value: str | None
 
 
+@dataclass(frozen=True)
+class DashboardRow:
+    metric: registry.Metric
+    values: list[str | None]  # one per station, in the order of the stations given
+
+
+def period_of_year(year: int, today: date) -> tuple[date, date]:
+    """The year's period as dashboards show it: up to today for the current year."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return start, min(end, today) if start <= today else end
+
+
+def dashboard_matrix(stations: list[Station], start: date, end: date) -> list[DashboardRow]:
+    """Every registered metric (rows) for each station (columns), formatted as reports print it."""
+    per_station = [registry.compute_all(s, start, end) for s in stations]
+    return [
+        DashboardRow(m, [registry.format_value(m, values[m.key]) for values in per_station])
+        for m in registry.all_metrics()
+    ]
+
+
 def dashboard_for(station: Station, start: date, end: date) -> list[DashboardCell]:
     """Every registered metric of the station for the period, formatted as the reports print it."""
     values: dict[str, Decimal | None] = registry.compute_all(station, start, end)

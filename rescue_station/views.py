@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .scoping import SESSION_KEY, user_stations
-from .selectors import dashboard_for, local_today
+from .selectors import dashboard_for, dashboard_matrix, local_today, period_of_year
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,6 +23,31 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "rescue_station/home.html",
         {"stations": stations, "dashboards": dashboards, "today": local_today()},
+    )
+
+
+@permission_required("rescue_station.view_dashboard", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every metric of a year for each of the user's stations, side by side."""
+    today = local_today()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    stations = list(user_stations(request.user))
+    start, end = period_of_year(year, today)
+    return render(
+        request,
+        "rescue_station/dashboard.html",
+        {
+            "stations": stations,
+            "rows": dashboard_matrix(stations, start, end),
+            "year": year,
+            "years": list(range(today.year, today.year - 5, -1)),
+            "start": start,
+            "end": end,
+        },
     )
 
 
