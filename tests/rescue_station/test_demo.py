@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from rescue_station.models import Station
 from rescue_station.roles import Role
@@ -38,6 +39,8 @@ def test_load_demo_creates_the_station_and_one_login_per_role(settings):
     station = Station.objects.get(code="zhuzhou")
     assert station.name == "株洲市救助管理站"
     for role in Role:
-        user = authenticate(username=role.value, password="demo-pass-42")
+        user = authenticate(
+            RequestFactory().post("/accounts/login/"), username=role.value, password="demo-pass-42"
+        )
         assert user is not None and user.role == role.value
         assert user.memberships.filter(station=station).exists()
