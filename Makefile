@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both set up what they need first.
-.PHONY: run test setup
+.PHONY: run test setup bench
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -18,3 +18,7 @@ run: setup
 
 test:
 	@scripts/test.sh $(PYTEST_ARGS)
+
+# Speed and memory targets (not part of the test suite): see benchmarks/__main__.py.
+bench: setup
+	DEBUG=true .venv/bin/python -m benchmarks

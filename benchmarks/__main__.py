@@ -1,0 +1,118 @@
+"""`make bench`: how long the figures take on a large station, against targets.
+
+Builds (once) a benchmark station with BENCH_STAYS stays (default 200,000) spread over 2023-2025
+in the database of BENCH_DATABASE_URL (default: a SQLite file var/bench.sqlite3), then measures:
+- every registered metric of one year for that station (the query behind dashboards and the
+  self-evaluation), median of 5 runs, and the peak Python memory of one run;
+- the demo's 2024 self-evaluation as JSON and as PDF, when the performance app provides them.
+Exits 1 when a measure misses its target.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rescue_station.settings")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import date  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+
+from benchmarks.data import bench_station  # noqa: E402
+from rescue_station import registry  # noqa: E402
+
+TARGETS = {
+    "metrics_year_seconds": 2.0,
+    "metrics_year_peak_mib": 50.0,
+    "evaluation_json_seconds": 3.0,
+    "evaluation_pdf_seconds": 8.0,
+}
+
+
+def _median_seconds(func: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _peak_mib(func: Callable[[], object]) -> float:
+    tracemalloc.start()
+    func()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0, interactive=False)
+    stays = int(os.environ.get("BENCH_STAYS", "200000"))
+    station = bench_station(stays)
+    year = lambda: registry.compute_all(station, date(2024, 1, 1), date(2024, 12, 31))  # noqa: E731
+    results = {
+        "metrics_year_seconds": _median_seconds(year),
+        "metrics_year_peak_mib": _peak_mib(year),
+    }
+    try:
+        from performance.selectors import evaluation_json  # type: ignore[attr-defined]
+    except ImportError:
+        evaluation_json = None
+    if evaluation_json is not None:
+        call_command("load_demo", verbosity=0)
+        results["evaluation_json_seconds"] = _median_seconds(
+            lambda: call_command(
+                "evaluation_report",
+                "--station",
+                "zhuzhou",
+                "--year",
+                "2024",
+                "--format",
+                "json",
+                "--output",
+                str(ROOT / "var" / "bench-evaluation.json"),
+            ),
+            runs=3,
+        )
+        results["evaluation_pdf_seconds"] = _median_seconds(
+            lambda: call_command(
+                "evaluation_report",
+                "--station",
+                "zhuzhou",
+                "--year",
+                "2024",
+                "--format",
+                "pdf",
+                "--output",
+                str(ROOT / "var" / "bench-evaluation.pdf"),
+            ),
+            runs=3,
+        )
+    failed = False
+    print(f"benchmark station: {stays} stays, {len(registry.all_metrics())} metrics")
+    for name, value in results.items():
+        target = TARGETS[name]
+        ok = value <= target
+        failed |= not ok
+        print(f"{name:<28} {value:10.3f}   target <= {target:<6} {'ok' if ok else 'MISSED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
