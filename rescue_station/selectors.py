@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from . import registry
+from .formatting import format_wan
 from .models import Station
 
 
@@ -17,15 +18,28 @@ def local_today() -> date:
     return timezone.localdate()
 
 
+def display_value(metric: registry.Metric, value: Decimal | None) -> str | None:
+    """A figure as pages show it: money in 万元 (the registry and its command keep yuan)."""
+    if metric.kind == registry.Kind.MONEY and value is not None:
+        return format_wan(value)
+    return registry.format_value(metric, value)
+
+
+def display_unit(metric: registry.Metric) -> str:
+    return "万元" if metric.kind == registry.Kind.MONEY else metric.unit
+
+
 @dataclass(frozen=True)
 class DashboardCell:
     metric: registry.Metric
+    unit: str
     value: str | None
 
 
 @dataclass(frozen=True)
 class DashboardRow:
     metric: registry.Metric
+    unit: str
     values: list[str | None]  # one per station, in the order of the stations given
 
 
@@ -39,7 +53,9 @@ def dashboard_matrix(stations: list[Station], start: date, end: date) -> list[Da
     """Every registered metric (rows) for each station (columns), formatted as reports print it."""
     per_station = [registry.compute_all(s, start, end) for s in stations]
     return [
-        DashboardRow(m, [registry.format_value(m, values[m.key]) for values in per_station])
+        DashboardRow(
+            m, display_unit(m), [display_value(m, values[m.key]) for values in per_station]
+        )
         for m in registry.all_metrics()
     ]
 
@@ -48,6 +64,6 @@ def dashboard_for(station: Station, start: date, end: date) -> list[DashboardCel
     """Every registered metric of the station for the period, formatted as the reports print it."""
     values: dict[str, Decimal | None] = registry.compute_all(station, start, end)
     return [
-        DashboardCell(metric=m, value=registry.format_value(m, values[m.key]))
+        DashboardCell(metric=m, unit=display_unit(m), value=display_value(m, values[m.key]))
         for m in registry.all_metrics()
     ]

@@ -61,3 +61,17 @@ def test_it_shows_no_station_the_user_is_not_a_member_of(client_for, other_stati
 def test_a_year_that_is_not_a_number_falls_back_to_this_year(client_for):
     response = client_for("supervisor").get(reverse("dashboard"), {"year": "abc"})
     assert response.status_code == 200
+
+
+def test_money_shows_in_wan_yuan(make_user, station):
+    @registry.register("testdash.spent", label="支出", unit="元", kind=Kind.MONEY)
+    def spent(station, start, end):
+        """Spent: 10,827,800 yuan."""
+        return Decimal("10827800.00")
+
+    try:
+        rows = selectors.dashboard_matrix([station], date(2024, 1, 1), date(2024, 12, 31))
+        row = next(r for r in rows if r.metric.key == "testdash.spent")
+        assert (row.unit, row.values) == ("万元", ["1,082.78"])
+    finally:
+        registry.unregister("testdash.spent")
