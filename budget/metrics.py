@@ -14,7 +14,7 @@ from rescue_station.models import Station
 from rescue_station.registry import Kind, Spec, register_group
 
 from .models import BudgetLine, Expenditure, Nature
-from .selectors import money_sum
+from .selectors import cents, money_sum
 
 YUAN = "元"
 
@@ -79,24 +79,26 @@ def budget_figures(station: Station, start: date, end: date) -> dict[str, Decima
     planned = (
         BudgetLine.objects.for_station(station)
         .filter(year=end.year)
-        .aggregate(initial=money_sum("initial"), adjusted=money_sum("adjusted"))
+        .aggregate(sum_initial=money_sum("initial"), sum_adjusted=money_sum("adjusted"))
     )
     spent = (
         Expenditure.objects.for_station(station)
         .filter(date__range=(start, end))
         .aggregate(
-            executed=money_sum("amount"),
+            sum_executed=money_sum("amount"),
             basic=money_sum("amount", line__nature__in=[Nature.PERSONNEL, Nature.PUBLIC]),
             personnel=money_sum("amount", line__nature=Nature.PERSONNEL),
             public=money_sum("amount", line__nature=Nature.PUBLIC),
             project=money_sum("amount", line__nature=Nature.PROJECT),
         )
     )
+    planned = {k: cents(v) for k, v in planned.items()}
+    spent = {k: cents(v) for k, v in spent.items()}
     return {
-        "budget.initial": planned["initial"],
-        "budget.adjusted": planned["adjusted"],
-        "budget.executed": spent["executed"],
-        "budget.execution_rate": percent(spent["executed"], planned["adjusted"]),
+        "budget.initial": planned["sum_initial"],
+        "budget.adjusted": planned["sum_adjusted"],
+        "budget.executed": spent["sum_executed"],
+        "budget.execution_rate": percent(spent["sum_executed"], planned["sum_adjusted"]),
         "budget.executed_basic": spent["basic"],
         "budget.executed_personnel": spent["personnel"],
         "budget.executed_public": spent["public"],

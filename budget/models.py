@@ -99,18 +99,27 @@ NATURE_OFFICIAL = {
     Nature.PUBLIC: "基本支出-公用经费",
     Nature.PROJECT: "项目支出",
 }
+# Personnel, running costs, then projects: the order of the self-evaluation form.
+NATURE_ORDER = models.Case(
+    models.When(nature=Nature.PERSONNEL, then=models.Value(0)),
+    models.When(nature=Nature.PUBLIC, then=models.Value(1)),
+    default=models.Value(2),
+)
 # The cut of the funds block each nature falls in.
 NATURE_BLOCK_KEY = {Nature.PERSONNEL: api.PERSONNEL, Nature.PUBLIC: api.PUBLIC}
 
 
 class ProjectQuerySet(StationScopedQuerySet):
     def with_executed(self) -> ProjectQuerySet:
-        """Annotate ``executed`` (sum of the expenditures of the project's lines)."""
-        return self.annotate(
-            executed=models.functions.Coalesce(
-                models.Sum("lines__expenditures__amount"),
-                models.Value(ZERO),
-                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        """Annotate ``executed`` (sum of the expenditures of the project's lines) and
+        ``carried_forward`` (allocated − executed)."""
+        money = models.DecimalField(max_digits=16, decimal_places=2)
+        executed = models.functions.Coalesce(
+            models.Sum("lines__expenditures__amount"), models.Value(ZERO), output_field=money
+        )
+        return self.annotate(executed=executed).annotate(
+            carried_forward=models.ExpressionWrapper(
+                models.F("allocated") - models.F("executed"), output_field=money
             )
         )
 

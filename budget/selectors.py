@@ -10,10 +10,10 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from rescue_station.formatting import percent
@@ -29,6 +29,27 @@ MONEY = DecimalField(max_digits=16, decimal_places=2)
 def money_sum(expression: str, **filter_: Any) -> Coalesce:
     q = Q(**filter_) if filter_ else None
     return Coalesce(Sum(expression, filter=q), Value(ZERO), output_field=MONEY)
+
+
+def cents(amount: Decimal | float | int | None) -> Decimal:
+    """A sum as exact money: SQLite adds decimals as floats, so every sum is rounded to the cent."""
+    if amount is None:
+        return ZERO
+    return Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def exact(rows: Iterable[Any], *names: str) -> list[Any]:
+    """The rows with the named summed attributes rounded to the cent (``balance`` recomputed)."""
+    out = []
+    for row in rows:
+        for name in names:
+            setattr(row, name, cents(getattr(row, name)))
+        if hasattr(row, "balance"):
+            row.balance = row.adjusted - row.executed
+        if hasattr(row, "carried_forward"):
+            row.carried_forward = row.allocated - row.executed
+        out.append(row)
+    return out
 
 
 def year_lines(station: Station, year: int) -> QuerySet[BudgetLine]:
@@ -51,20 +72,20 @@ def budget_block(*, station: Station, year: int) -> api.BudgetBlock:
         api.PROJECT: {"nature": Nature.PROJECT},
     }
     planned = year_lines(station, year).aggregate(
-        initial=money_sum("initial"),
-        adjusted=money_sum("adjusted"),
+        sum_initial=money_sum("initial"),
+        sum_adjusted=money_sum("adjusted"),
         **{f"i{n}": money_sum("initial", **f) for n, f in enumerate(natures.values())},
         **{f"a{n}": money_sum("adjusted", **f) for n, f in enumerate(natures.values())},
     )
     spent = year_expenditures(station, year).aggregate(
-        executed=money_sum("amount"),
+        sum_executed=money_sum("amount"),
         **{
             f"e{n}": money_sum("amount", **{f"line__{k}": v for k, v in f.items()})
             for n, f in enumerate(natures.values())
         },
     )
     by_nature = {
-        name: api.Amounts(planned[f"i{n}"], planned[f"a{n}"], spent[f"e{n}"])
+        name: api.Amounts(cents(planned[f"i{n}"]), cents(planned[f"a{n}"]), cents(spent[f"e{n}"]))
         for n, name in enumerate(natures)
     }
     by_source = {name: api.Amounts() for name in api.SOURCES}
@@ -73,7 +94,11 @@ def budget_block(*, station: Station, year: int) -> api.BudgetBlock:
     return api.BudgetBlock(
         station_code=station.code,
         year=year,
-        total=api.Amounts(planned["initial"], planned["adjusted"], spent["executed"]),
+        total=api.Amounts(
+            cents(planned["sum_initial"]),
+            cents(planned["sum_adjusted"]),
+            cents(spent["sum_executed"]),
+        ),
         by_source=by_source,
         by_nature=by_nature,
     )
@@ -94,11 +119,11 @@ def _grouped(
     result: dict[Any, list[Decimal]] = {}
     lines = year_lines(station, year).filter(**filter_)
     for row in lines.values(*group).annotate(i=money_sum("initial"), a=money_sum("adjusted")):
-        result.setdefault(key_of(row), [ZERO, ZERO, ZERO])[:2] = [row["i"], row["a"]]
+        result.setdefault(key_of(row), [ZERO, ZERO, ZERO])[:2] = [cents(row["i"]), cents(row["a"])]
     spent = year_expenditures(station, year).filter(**{f"line__{k}": v for k, v in filter_.items()})
     prefixed = [f"line__{g}" for g in group]
     for row in spent.values(*prefixed).annotate(e=money_sum("amount")):
-        result.setdefault(key_of(row, "line__"), [ZERO, ZERO, ZERO])[2] = row["e"]
+        result.setdefault(key_of(row, "line__"), [ZERO, ZERO, ZERO])[2] = cents(row["e"])
     return {k: (v[0], v[1], v[2]) for k, v in result.items()}
 
 
@@ -138,20 +163,20 @@ def total_row(rows: Iterable[ExecutionRow], label: str) -> ExecutionRow:
 
 
 def rows_by_source(block: api.BudgetBlock) -> list[ExecutionRow]:
-    return [ExecutionRow(name, *_amounts(a)) for name, a in block.by_source.items()]
+    return [ExecutionRow(name, *amounts_tuple(a)) for name, a in block.by_source.items()]
 
 
 def rows_by_nature(block: api.BudgetBlock) -> list[ExecutionRow]:
     n = block.by_nature
     return [
-        ExecutionRow(api.BASIC, *_amounts(n[api.BASIC])),
-        ExecutionRow(f"　其中：{api.PERSONNEL}", *_amounts(n[api.PERSONNEL])),
-        ExecutionRow(f"　　　　{api.PUBLIC}", *_amounts(n[api.PUBLIC])),
-        ExecutionRow(api.PROJECT, *_amounts(n[api.PROJECT])),
+        ExecutionRow(api.BASIC, *amounts_tuple(n[api.BASIC])),
+        ExecutionRow(f"　其中：{api.PERSONNEL}", *amounts_tuple(n[api.PERSONNEL])),
+        ExecutionRow(f"　　　　{api.PUBLIC}", *amounts_tuple(n[api.PUBLIC])),
+        ExecutionRow(api.PROJECT, *amounts_tuple(n[api.PROJECT])),
     ]
 
 
-def _amounts(a: api.Amounts) -> tuple[Decimal, Decimal, Decimal]:
+def amounts_tuple(a: api.Amounts) -> tuple[Decimal, Decimal, Decimal]:
     return a.initial, a.adjusted, a.executed
 
 
@@ -233,7 +258,7 @@ def monthly(station: Station, year: int, adjusted: Decimal, today: date) -> list
     for month in range(1, 13):
         month_end = date(year, month, calendar.monthrange(year, month)[1])
         future = date(year, month, 1) > today
-        executed = by_month.get(month, ZERO)
+        executed = cents(by_month.get(month, ZERO))
         cumulative += executed
         rows.append(
             MonthRow(
@@ -257,3 +282,10 @@ def station_years(station: Station, today: date) -> list[int]:
     years = set(BudgetLine.objects.for_station(station).values_list("year", flat=True).distinct())
     years.add(today.year)
     return sorted(years, reverse=True)
+
+
+def with_execution(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """Annotate each line with ``executed`` (sum of its expenditures) and ``balance``."""
+    return lines.annotate(executed=money_sum("expenditures__amount")).annotate(
+        balance=ExpressionWrapper(F("adjusted") - F("executed"), output_field=MONEY)
+    )
