@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +20,7 @@ from rescue_station.scoping import StationScopedQuerySet
 from . import api
 
 ZERO = Decimal("0.00")
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
@@ -135,7 +136,7 @@ class Project(models.Model):
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="budget_projects", verbose_name=_("station")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     name = models.CharField(_("name"), max_length=100)
     basis_document = models.CharField(
         _("basis document"), max_length=100, blank=True, help_text=_("e.g. 湘财社〔2022〕30号")
@@ -177,7 +178,7 @@ class BudgetLine(models.Model):
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("station")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     source = models.ForeignKey(
         FundingSource, on_delete=models.PROTECT, related_name="+", verbose_name=_("funding source")
     )
