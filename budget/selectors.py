@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
 from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
@@ -20,7 +21,7 @@ from rescue_station.formatting import percent
 from rescue_station.models import Station
 
 from . import api
-from .models import NATURE_OFFICIAL, BudgetLine, Expenditure, Nature, Project
+from .models import NATURE_OFFICIAL, BudgetLine, Expenditure, FunctionClass, Nature, Project
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -152,13 +153,17 @@ class ExecutionRow:
         return self.executed > self.adjusted
 
 
-def total_row(rows: Iterable[ExecutionRow], label: str) -> ExecutionRow:
+def total_row(
+    rows: Iterable[ExecutionRow], label: str, code: str = "", extra: dict | None = None
+) -> ExecutionRow:
     rows = list(rows)
     return ExecutionRow(
         label=label,
         initial=sum((r.initial for r in rows), ZERO),
         adjusted=sum((r.adjusted for r in rows), ZERO),
         executed=sum((r.executed for r in rows), ZERO),
+        code=code,
+        extra=extra or {},
     )
 
 
@@ -188,6 +193,28 @@ def rows_by_function(station: Station, year: int, nature: str | None = None) -> 
         ExecutionRow(label=name, code=code, initial=i, adjusted=a, executed=e)
         for (code, name), (i, a, e) in sorted(grouped.items())
     ]
+
+
+def rows_by_function_tree(station: Station, year: int) -> list[ExecutionRow]:
+    """By function code with the subtotals of each 类 (3 digits) and 款 (5 digits) above its 项,
+    as the final-accounts tables print them. ``extra["level"]`` is 1, 2 or 3."""
+    items = rows_by_function(station, year)
+    prefixes = {r.code[:3] for r in items} | {r.code[:5] for r in items}
+    names = dict(FunctionClass.objects.filter(code__in=prefixes).values_list("code", "name"))
+    tree: list[ExecutionRow] = []
+    for class_code, in_class in groupby(items, key=lambda r: r.code[:3]):
+        in_class = list(in_class)
+        tree.append(total_row(in_class, names.get(class_code, ""), class_code, {"level": 1}))
+        for section_code, in_section in groupby(in_class, key=lambda r: r.code[:5]):
+            in_section = list(in_section)
+            tree.append(
+                total_row(in_section, names.get(section_code, ""), section_code, {"level": 2})
+            )
+            tree.extend(
+                ExecutionRow(r.label, r.initial, r.adjusted, r.executed, r.code, {"level": 3})
+                for r in in_section
+            )
+    return tree
 
 
 def rows_by_project(station: Station, year: int) -> list[ExecutionRow]:
@@ -289,3 +316,8 @@ def with_execution(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
     return lines.annotate(executed=money_sum("expenditures__amount")).annotate(
         balance=ExpressionWrapper(F("adjusted") - F("executed"), output_field=MONEY)
     )
+
+
+def line_executed(line: BudgetLine) -> Decimal:
+    """The sum of the line's expenditures."""
+    return cents(line.expenditures.aggregate(total=money_sum("amount"))["total"])

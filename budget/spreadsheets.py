@@ -309,8 +309,9 @@ def execution_workbook(station: Station, year: int, today: date) -> Workbook:
 
     by_function = workbook.create_sheet("按功能分类")
     _title(by_function, f"{year}年度预算执行情况表（按支出功能分类）", subtitle, 7)
-    function_rows = selectors.rows_by_function(station, year)
-    total = selectors.total_row(function_rows, "合计")
+    function_rows = selectors.rows_by_function_tree(station, year)
+    items = [r for r in function_rows if r.extra["level"] == 3]
+    total = selectors.total_row(items, "合计")
     write_sheet(
         by_function,
         ["科目编码", "科目名称", *MONEY_HEADERS],

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
+from rescue_station.formatting import format_wan
 from rescue_station.models import Station
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
@@ -87,13 +88,14 @@ def execution(request: HttpRequest) -> HttpResponse:
         "total": total,
         "by_source": selectors.rows_by_source(block),
         "by_nature": selectors.rows_by_nature(block),
-        "by_function": selectors.rows_by_function(station, year),
+        "by_function": selectors.rows_by_function_tree(station, year),
         "by_project": selectors.rows_by_project(station, year),
         "months": selectors.monthly(station, year, block.total.adjusted, today),
         "year_share": selectors.year_share(year, share_on),
         "findings": budget_findings(block),
     }
-    context["function_total"] = selectors.total_row(context["by_function"], _("Total"))
+    items = [r for r in context["by_function"] if r.extra["level"] == 3]
+    context["function_total"] = selectors.total_row(items, _("Total"))
     return render(request, "budget/execution.html", context)
 
 
@@ -307,6 +309,23 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _warn_if_over_executed(request: HttpRequest, line: BudgetLine) -> None:
+    """Paying above the adjusted budget is allowed (a warning, not an error), but said at once."""
+    executed = selectors.line_executed(line)
+    if executed > line.adjusted:
+        messages.warning(
+            request,
+            _(
+                "Line #%(no)s is now executed above its adjusted budget (%(executed)s > %(adjusted)s 万元)."
+            )
+            % {
+                "no": line.pk,
+                "executed": format_wan(executed),
+                "adjusted": format_wan(line.adjusted),
+            },
+        )
+
+
 # ---- expenditures ------------------------------------------------------------------------------
 
 
@@ -360,6 +379,7 @@ def expenditure_create(request: HttpRequest) -> HttpResponse:
         )
         if expenditure:
             messages.success(request, _("The expenditure was recorded."))
+            _warn_if_over_executed(request, expenditure.line)
             return redirect("budget:line_detail", pk=expenditure.line_id)
     return render(request, "budget/form.html", {"form": form, "title": _("New expenditure")})
 
@@ -381,6 +401,7 @@ def expenditure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if saved:
             messages.success(request, _("The expenditure was saved."))
+            _warn_if_over_executed(request, saved.line)
             return redirect("budget:line_detail", pk=expenditure.line_id)
     return render(
         request,

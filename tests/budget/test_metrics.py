@@ -97,3 +97,43 @@ def test_the_funds_block_sums_each_cut_on_its_own(station, make_line, spend):
     assert block.by_nature[api.PUBLIC].executed == Decimal("4")
     assert block.by_nature[api.PROJECT].adjusted == Decimal("20")
     assert api.budget_findings(block) == []
+
+
+def test_the_monthly_table_runs_against_the_share_of_the_year_gone(station, make_line, spend):
+    from budget.selectors import monthly, year_share
+
+    line = make_line(station, adjusted="1200.00")
+    spend(line, "10.00", date(2024, 1, 31))
+    spend(line, "110.00", date(2024, 3, 2))
+    months = monthly(station, 2024, Decimal("1200.00"), today=date(2024, 3, 15))
+    assert [m.executed for m in months[:3]] == [
+        Decimal("10.00"),
+        Decimal("0.00"),
+        Decimal("110.00"),
+    ]
+    assert months[2].cumulative == Decimal("120.00")
+    assert months[2].cumulative_rate == Decimal("10.00")
+    assert months[0].year_share == Decimal("8.47")  # 31 of 366 days
+    assert months[2].year_share == year_share(2024, date(2024, 3, 15))
+    assert months[1].behind and not months[0].behind
+    assert months[3].future and not months[2].future
+    assert year_share(2024, date(2025, 1, 1)) == Decimal("100.00")
+
+
+def test_the_function_table_adds_up_each_class_and_section(station, make_line, spend):
+    from budget.selectors import rows_by_function_tree
+
+    spend(make_line(station, code="2080201", adjusted="10"), "4")
+    spend(make_line(station, code="2080505", adjusted="5"), "5")
+    spend(make_line(station, code="2101102", adjusted="3"), "1")
+    tree = rows_by_function_tree(station, 2024)
+    assert [(r.code, r.extra["level"], r.executed) for r in tree] == [
+        ("208", 1, Decimal("9.00")),
+        ("20802", 2, Decimal("4.00")),
+        ("2080201", 3, Decimal("4.00")),
+        ("20805", 2, Decimal("5.00")),
+        ("2080505", 3, Decimal("5.00")),
+        ("210", 1, Decimal("1.00")),
+        ("21011", 2, Decimal("1.00")),
+        ("2101102", 3, Decimal("1.00")),
+    ]

@@ -178,3 +178,17 @@ def test_the_execution_page_shows_the_findings_of_an_over_executed_line(
     codes = {f.code for f in response.context["findings"]}
     assert codes == {"budget.over_executed"}
     assert "超过全年预算数" in response.content.decode()
+
+
+def test_paying_above_the_adjusted_budget_is_recorded_with_a_warning(
+    client_for, station, make_line
+):
+    line = make_line(station, adjusted="10.00")
+    response = client_for("finance_officer").post(
+        reverse("budget:expenditure_create"),
+        {"line": line.pk, "date": "2024-01-03", "amount": "12.00", "voucher_no": "v"},
+        follow=True,
+    )
+    levels = [m.level_tag for m in response.context["messages"]]
+    assert levels == ["success", "warning"]
+    assert Expenditure.objects.get().amount == Decimal("12.00")
