@@ -22,7 +22,16 @@ from rescue_station.spreadsheets import ImportResult, parse_date, parse_decimal,
 
 from . import selectors
 from .consistency import TOTAL_LINE
-from .models import NATURE_OFFICIAL, BudgetLine, FunctionClass, FundingSource, Nature, Project
+from .models import (
+    NATURE_OFFICIAL,
+    BudgetLine,
+    Expenditure,
+    FunctionClass,
+    FundingSource,
+    Nature,
+    Project,
+)
+from .selectors import cents
 
 LINE_HEADERS = [
     "年度",
@@ -63,6 +72,22 @@ def _amount(value: Any, *, positive: bool = False) -> Decimal:
     return amount
 
 
+def _line_key(data: dict[str, Any]) -> tuple:
+    """What makes two budget lines the same: all but the amounts (model instances or ids)."""
+
+    def pk(value: Any) -> Any:
+        return getattr(value, "pk", value)
+
+    return (
+        data["year"],
+        pk(data["source"]),
+        data["nature"],
+        pk(data["function_class"]),
+        pk(data["project"]),
+        data.get("description") or "",
+    )
+
+
 def _merge_model_errors(
     result: ImportResult, row: int, error: ValidationError, columns: dict[str, str]
 ) -> None:
@@ -88,6 +113,12 @@ def validate_lines(station: Station, records: list[tuple[int, dict[str, Any]]]) 
         "initial": "年初预算数（元）",
         "adjusted": "全年预算数（元）",
         "description": "摘要",
+    }
+    seen = {
+        _line_key(values)
+        for values in BudgetLine.objects.for_station(station).values(
+            "year", "source", "nature", "function_class", "project", "description"
+        )
     }
     for number, record in records:
         errors_before = len(result.errors)
@@ -147,7 +178,18 @@ def validate_lines(station: Station, records: list[tuple[int, dict[str, Any]]]) 
             except ValidationError as error:
                 _merge_model_errors(result, number, error, columns)
             else:
-                result.rows.append(data)
+                key = _line_key(data)
+                if key in seen:
+                    result.error(
+                        number,
+                        "摘要",
+                        _(
+                            "The same budget line is already in this station or earlier in the file: describe it apart in 摘要 or leave it out."
+                        ),
+                    )
+                else:
+                    seen.add(key)
+                    result.rows.append(data)
     return result
 
 
@@ -164,6 +206,11 @@ def validate_expenditures(
     lines = {
         line.pk: line for line in BudgetLine.objects.for_station(station).filter(pk__in=numbers)
     }
+    # What is already recorded, so that importing the same export twice is refused.
+    recorded = Expenditure.objects.filter(line__in=list(lines.values())).values_list(
+        "line_id", "date", "voucher_no", "amount"
+    )
+    seen = {(a, b, c, cents(d)) for a, b, c, d in recorded}
     for number, record in records:
         data: dict[str, Any] = {
             "voucher_no": _text(record.get("凭证号"))[:40],
@@ -197,7 +244,18 @@ def validate_expenditures(
         if not data["voucher_no"]:
             result.error(number, "凭证号", _("This cell is required."))
         if not any(e.row == number for e in result.errors):
-            result.rows.append(data)
+            key = (line.pk, data["date"], data["voucher_no"], data["amount"])
+            if key in seen:
+                result.error(
+                    number,
+                    "凭证号",
+                    _(
+                        "This payment (line, date, voucher, amount) is already recorded or repeated in the file."
+                    ),
+                )
+            else:
+                seen.add(key)
+                result.rows.append(data)
     return result
 
 

@@ -150,3 +150,20 @@ def test_the_export_opens_and_its_totals_equal_the_pages(finance, station, make_
     functions = workbook["按功能分类"]
     last = next(r for r in functions.iter_rows(values_only=True) if r[1] == "合计")
     assert Decimal(str(last[4])) == yuan_to_wan(page["function_total"].executed)
+
+
+def test_importing_the_same_file_twice_is_refused(finance, station, make_line):
+    line = make_line(station)
+    url = reverse("budget:import_expenditures")
+    row = [line.pk, "2024-03-01", "记-1", "5.10", ""]
+    token = finance.post(url, {"file": _xlsx(EXPENDITURE_HEADERS, [row])}).context["token"]
+    finance.post(url, {"token": token})
+    response = finance.post(url, {"file": _xlsx(EXPENDITURE_HEADERS, [row])})
+    assert _errors(response)[0][:2] == (2, "凭证号")
+    assert Expenditure.objects.count() == 1
+
+
+def test_a_budget_line_repeated_in_the_file_is_refused(finance):
+    rows = [_line_row(), _line_row()]
+    response = finance.post(reverse("budget:import_lines"), {"file": _xlsx(LINE_HEADERS, rows)})
+    assert [e[:2] for e in _errors(response)] == [(3, "摘要")]
