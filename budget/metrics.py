@@ -35,7 +35,7 @@ SPECS = {
         "period's end date.",
     ),
     "budget.executed": Spec(
-        "全年执行数",
+        "预算执行数",
         YUAN,
         Kind.MONEY,
         "Sum of the amounts of the station's expenditures dated inside the period.",

@@ -192,3 +192,11 @@ def test_paying_above_the_adjusted_budget_is_recorded_with_a_warning(
     levels = [m.level_tag for m in response.context["messages"]]
     assert levels == ["success", "warning"]
     assert Expenditure.objects.get().amount == Decimal("12.00")
+
+
+def test_readers_see_no_buttons_that_write(client_for, records):
+    for name in ("line_list", "expenditure_list", "project_list"):
+        page = client_for("supervisor").get(reverse(f"budget:{name}")).content.decode()
+        assert "/new/" not in page and "/import/" not in page
+    page = client_for("finance_officer").get(reverse("budget:line_list")).content.decode()
+    assert reverse("budget:line_create") in page
