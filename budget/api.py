@@ -51,3 +51,28 @@ def budget_block(*, station: object, year: int) -> BudgetBlock:
     from .selectors import budget_block as _budget_block
 
     return _budget_block(station=station, year=year)
+
+
+# The budget findings of domain/scoring.md (pure functions over a BudgetBlock), for the
+# performance app. Imported at the end: budget.consistency imports the data classes above.
+from .consistency import (  # noqa: E402
+    Finding,
+    budget_findings,
+    over_executed_findings,
+    sum_findings,
+)
+
+__all__ = [
+    "BASIC",
+    "PERSONNEL",
+    "PROJECT",
+    "PUBLIC",
+    "SOURCES",
+    "Amounts",
+    "BudgetBlock",
+    "Finding",
+    "budget_block",
+    "budget_findings",
+    "over_executed_findings",
+    "sum_findings",
+]

@@ -1,0 +1,503 @@
+"""Pages of the budget: thin views over forms, selectors and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from rescue_station import selectors as core_selectors
+from rescue_station.audit import history_rows
+from rescue_station.formatting import format_wan
+from rescue_station.models import Station
+from rescue_station.scoping import current_station, get_for_user_or_404
+from rescue_station.spreadsheets import (
+    ImportResult,
+    SheetError,
+    read_sheet,
+    stash_upload,
+    take_upload,
+    workbook_response,
+)
+
+from . import forms, selectors, services
+from . import spreadsheets as sheets
+from .consistency import TOTAL_LINE, budget_findings
+from .models import NATURE_OFFICIAL, NATURE_ORDER, BudgetLine, Expenditure, Project
+
+
+def _today() -> date:
+    return core_selectors.local_today()
+
+
+def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
+    years = selectors.station_years(station, _today())
+    form = forms.YearForm(request.GET, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data["year"] else None
+    return year or _today().year, years
+
+
+def _page(request: HttpRequest, queryset: models.QuerySet, *sums: str) -> Any:
+    """One page of the list; ``sums`` name annotated sums to round to the cent."""
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    if sums:
+        page.object_list = selectors.exact(page.object_list, *sums)
+    return page
+
+
+def _save(form: Any, write: Callable[[], Any]) -> Any:
+    """Run the service; its validation errors go back onto the form (and nothing is saved)."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+# ---- execution ---------------------------------------------------------------------------------
+
+
+@permission_required("budget.view_budgetline", raise_exception=True)
+def execution(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    year, years = _year(request, station)
+    today = _today()
+    block = selectors.budget_block(station=station, year=year)
+    total = selectors.ExecutionRow(TOTAL_LINE, *selectors.amounts_tuple(block.total))
+    share_on = min(today, date(year, 12, 31))
+    context = {
+        "station": station,
+        "year": year,
+        "year_form": forms.YearForm(initial={"year": year}, years=years),
+        "total": total,
+        "by_source": selectors.rows_by_source(block),
+        "by_nature": selectors.rows_by_nature(block),
+        "by_function": selectors.rows_by_function_tree(station, year),
+        "by_project": selectors.rows_by_project(station, year),
+        "months": selectors.monthly(station, year, block.total.adjusted, today),
+        "year_share": selectors.year_share(year, share_on),
+        "findings": budget_findings(block),
+    }
+    items = [r for r in context["by_function"] if r.extra["level"] == 3]
+    context["function_total"] = selectors.total_row(items, _("Total"))
+    return render(request, "budget/execution.html", context)
+
+
+@permission_required("budget.view_budgetline", raise_exception=True)
+def execution_export(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    year, _years = _year(request, station)
+    workbook = sheets.execution_workbook(station, year, _today())
+    return workbook_response(workbook, f"{station.name}{year}年度预算执行情况表.xlsx")
+
+
+# ---- projects ----------------------------------------------------------------------------------
+
+
+@permission_required("budget.view_project", raise_exception=True)
+def project_list(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    years = selectors.station_years(station, _today())
+    filters = forms.ProjectFilterForm(request.GET or None, years=years)
+    projects = (
+        Project.objects.for_user(request.user)
+        .for_station(station)
+        .select_related("function_class")
+        .with_executed()
+        .order_by("-year", "name")
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            projects = projects.filter(
+                Q(name__icontains=data["q"]) | Q(basis_document__icontains=data["q"])
+            )
+        if data["year"]:
+            projects = projects.filter(year=data["year"])
+        if data["mid_year"]:
+            projects = projects.filter(added_mid_year=True)
+    return render(
+        request,
+        "budget/project_list.html",
+        {"filters": filters, "page_obj": _page(request, projects, "executed")},
+    )
+
+
+@permission_required("budget.view_project", raise_exception=True)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_for_user_or_404(
+        Project.objects.select_related("function_class").with_executed(), request.user, pk=pk
+    )
+    selectors.exact([project], "executed")
+    lines = selectors.exact(
+        selectors.with_execution(project.lines.select_related("source", "function_class")),
+        "executed",
+    )
+    return render(
+        request,
+        "budget/project_detail.html",
+        {
+            "project": project,
+            "lines": lines,
+            "carried_forward": project.carried_forward,
+            "history": history_rows(project),
+        },
+    )
+
+
+@permission_required("budget.add_project", raise_exception=True)
+def project_create(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    form = forms.ProjectForm(request.POST or None, station=station, initial={"year": _today().year})
+    if request.method == "POST" and form.is_valid():
+        project = _save(
+            form,
+            lambda: services.project_create(
+                station=station, data=form.cleaned_data, acting_user=request.user
+            ),
+        )
+        if project:
+            messages.success(request, _("The project was saved."))
+            return redirect("budget:project_detail", pk=project.pk)
+    return render(request, "budget/form.html", {"form": form, "title": _("New project")})
+
+
+@permission_required("budget.change_project", raise_exception=True)
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_for_user_or_404(Project, request.user, pk=pk)
+    form = forms.ProjectForm(request.POST or None, instance=project, station=project.station)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.project_update(
+                project=project, data=form.cleaned_data, acting_user=request.user
+            ),
+        )
+        if saved:
+            messages.success(request, _("The project was saved."))
+            return redirect("budget:project_detail", pk=project.pk)
+    return render(
+        request,
+        "budget/form.html",
+        {
+            "form": form,
+            "title": _("Edit project"),
+            "back_url": reverse("budget:project_detail", args=[project.pk]),
+        },
+    )
+
+
+# ---- budget lines ------------------------------------------------------------------------------
+
+
+@permission_required("budget.view_budgetline", raise_exception=True)
+def line_list(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    years = selectors.station_years(station, _today())
+    filters = forms.LineFilterForm(request.GET or None, years=years)
+    lines = (
+        BudgetLine.objects.for_user(request.user)
+        .for_station(station)
+        .select_related("source", "function_class", "project")
+        .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
+    )
+    lines = selectors.with_execution(lines)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            q = data["q"]
+            lines = lines.filter(
+                Q(description__icontains=q)
+                | Q(function_class__code__startswith=q)
+                | Q(function_class__name__icontains=q)
+                | Q(project__name__icontains=q)
+            )
+        if data["year"]:
+            lines = lines.filter(year=data["year"])
+        if data["nature"]:
+            lines = lines.filter(nature=data["nature"])
+        if data["source"]:
+            lines = lines.filter(source=data["source"])
+    return render(
+        request,
+        "budget/line_list.html",
+        {"filters": filters, "page_obj": _page(request, lines, "executed")},
+    )
+
+
+@permission_required("budget.view_budgetline", raise_exception=True)
+def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_for_user_or_404(
+        selectors.with_execution(
+            BudgetLine.objects.select_related("source", "function_class", "project")
+        ),
+        request.user,
+        pk=pk,
+    )
+    selectors.exact([line], "executed")
+    expenditures = line.expenditures.order_by("-date", "-pk")
+    return render(
+        request,
+        "budget/line_detail.html",
+        {
+            "line": line,
+            "row": selectors.ExecutionRow(str(line), line.initial, line.adjusted, line.executed),
+            "nature_name": NATURE_OFFICIAL.get(line.nature, line.nature),
+            "page_obj": _page(request, expenditures),
+            "history": history_rows(line),
+        },
+    )
+
+
+@permission_required("budget.add_budgetline", raise_exception=True)
+def line_create(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    form = forms.BudgetLineForm(
+        request.POST or None, station=station, initial={"year": _today().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        line = _save(
+            form,
+            lambda: services.budget_line_create(
+                station=station, data=form.cleaned_data, acting_user=request.user
+            ),
+        )
+        if line:
+            messages.success(request, _("The budget line was saved."))
+            return redirect("budget:line_detail", pk=line.pk)
+    return render(request, "budget/form.html", {"form": form, "title": _("New budget line")})
+
+
+@permission_required("budget.change_budgetline", raise_exception=True)
+def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_for_user_or_404(BudgetLine, request.user, pk=pk)
+    form = forms.BudgetLineForm(request.POST or None, instance=line, station=line.station)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.budget_line_update(
+                line=line, data=form.cleaned_data, acting_user=request.user
+            ),
+        )
+        if saved:
+            messages.success(request, _("The budget line was saved."))
+            return redirect("budget:line_detail", pk=line.pk)
+    return render(
+        request,
+        "budget/form.html",
+        {
+            "form": form,
+            "title": _("Edit budget line"),
+            "back_url": reverse("budget:line_detail", args=[line.pk]),
+        },
+    )
+
+
+def _warn_if_over_executed(request: HttpRequest, line: BudgetLine) -> None:
+    """Paying above the adjusted budget is allowed (a warning, not an error), but said at once."""
+    executed = selectors.line_executed(line)
+    if executed > line.adjusted:
+        messages.warning(
+            request,
+            _(
+                "Line #%(no)s is now executed above its adjusted budget (%(executed)s > %(adjusted)s 万元)."
+            )
+            % {
+                "no": line.pk,
+                "executed": format_wan(executed),
+                "adjusted": format_wan(line.adjusted),
+            },
+        )
+
+
+# ---- expenditures ------------------------------------------------------------------------------
+
+
+@permission_required("budget.view_expenditure", raise_exception=True)
+def expenditure_list(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    years = selectors.station_years(station, _today())
+    filters = forms.ExpenditureFilterForm(request.GET or None, years=years)
+    expenditures = (
+        Expenditure.objects.for_user(request.user)
+        .for_station(station)
+        .select_related("line__function_class", "line__project", "line__source")
+        .order_by("-date", "-pk")
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            expenditures = expenditures.filter(
+                Q(voucher_no__icontains=data["q"]) | Q(description__icontains=data["q"])
+            )
+        if data["year"]:
+            expenditures = expenditures.filter(date__year=data["year"])
+        if data["month"]:
+            expenditures = expenditures.filter(date__month=data["month"])
+        if data["nature"]:
+            expenditures = expenditures.filter(line__nature=data["nature"])
+        if data["line"]:
+            expenditures = expenditures.filter(line_id=data["line"])
+    total = selectors.cents(expenditures.aggregate(total=selectors.money_sum("amount"))["total"])
+    return render(
+        request,
+        "budget/expenditure_list.html",
+        {"filters": filters, "page_obj": _page(request, expenditures), "total": total},
+    )
+
+
+@permission_required("budget.add_expenditure", raise_exception=True)
+def expenditure_create(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    initial: dict[str, Any] = {"date": _today()}
+    line_id = request.GET.get("line", "")
+    if line_id.isdigit():
+        initial["line"] = int(line_id)
+    form = forms.ExpenditureForm(request.POST or None, station=station, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        expenditure = _save(
+            form,
+            lambda: services.expenditure_record(
+                station=station, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if expenditure:
+            messages.success(request, _("The expenditure was recorded."))
+            _warn_if_over_executed(request, expenditure.line)
+            return redirect("budget:line_detail", pk=expenditure.line_id)
+    return render(request, "budget/form.html", {"form": form, "title": _("New expenditure")})
+
+
+@permission_required("budget.change_expenditure", raise_exception=True)
+def expenditure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    expenditure = get_for_user_or_404(
+        Expenditure.objects.select_related("line"), request.user, pk=pk
+    )
+    form = forms.ExpenditureForm(
+        request.POST or None, instance=expenditure, station=expenditure.line.station
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.expenditure_update(
+                expenditure=expenditure, data=form.cleaned_data, acting_user=request.user
+            ),
+        )
+        if saved:
+            messages.success(request, _("The expenditure was saved."))
+            _warn_if_over_executed(request, saved.line)
+            return redirect("budget:line_detail", pk=expenditure.line_id)
+    return render(
+        request,
+        "budget/form.html",
+        {
+            "form": form,
+            "title": _("Edit expenditure"),
+            "back_url": reverse("budget:line_detail", args=[expenditure.line_id]),
+            "history": history_rows(expenditure),
+        },
+    )
+
+
+# ---- Excel imports -----------------------------------------------------------------------------
+
+IMPORTS = {
+    "lines": {
+        "headers": sheets.LINE_HEADERS,
+        "validate": sheets.validate_lines,
+        "service": services.budget_lines_import,
+        "template": sheets.template_lines,
+        "title": lambda: _("Import budget lines"),
+        "done": "budget:line_list",
+        "perm": "budget.add_budgetline",
+    },
+    "expenditures": {
+        "headers": sheets.EXPENDITURE_HEADERS,
+        "validate": sheets.validate_expenditures,
+        "service": services.expenditures_import,
+        "template": sheets.template_expenditures,
+        "title": lambda: _("Import expenditures"),
+        "done": "budget:expenditure_list",
+        "perm": "budget.add_expenditure",
+    },
+}
+
+
+def _check(data: bytes, kind: str, station: Station) -> tuple[ImportResult, list]:
+    spec = IMPORTS[kind]
+    records = read_sheet(data, spec["headers"])
+    result = spec["validate"](station, records)
+    if not records:
+        result.error(1, "—", _("The file has no rows under the header."))
+    return result, records
+
+
+def _import(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = IMPORTS[kind]
+    station = current_station(request)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "title": spec["title"](), "kind": kind}
+    if request.method == "POST" and "token" in request.POST:
+        data = take_upload(request, request.POST["token"])
+        if data is None:
+            messages.error(request, _("The upload has expired: choose the file again."))
+            return redirect(request.path)
+        result, _records = _check(data, kind, station)
+        if result.ok:
+            saved = spec["service"](station=station, rows=result.rows, acting_user=request.user)
+            messages.success(request, _("%(n)s rows imported.") % {"n": len(saved)})
+            return redirect(spec["done"])
+        context["result"] = result
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        try:
+            result, records = _check(data, kind, station)
+        except SheetError as error:
+            form.add_error("file", str(error))
+        else:
+            context["result"] = result
+            if result.ok:
+                context["token"] = stash_upload(request, data)
+                context["headers"] = spec["headers"]
+                context["preview"] = [
+                    (number, [record.get(h, "") for h in spec["headers"]])
+                    for number, record in records
+                ]
+    return render(request, "budget/import.html", context)
+
+
+@permission_required("budget.add_budgetline", raise_exception=True)
+def import_lines(request: HttpRequest) -> HttpResponse:
+    return _import(request, "lines")
+
+
+@permission_required("budget.add_expenditure", raise_exception=True)
+def import_expenditures(request: HttpRequest) -> HttpResponse:
+    return _import(request, "expenditures")
+
+
+@permission_required("budget.view_budgetline", raise_exception=True)
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = IMPORTS.get(kind)
+    if spec is None:
+        raise Http404
+    station = current_station(request)
+    year, _years = _year(request, station)
+    names = {"lines": "预算指标导入模板", "expenditures": "支出明细导入模板"}
+    return workbook_response(spec["template"](station, year), f"{names[kind]}.xlsx")
