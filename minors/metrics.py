@@ -55,8 +55,8 @@ def in_station(station: Station, start: date, end: date) -> dict[str, Value]:
     counselled = CounsellingSession.objects.filter(case__stay=OuterRef("pk"))
     row = (
         Stay.objects.filter(station=station, is_minor=True, admitted_on__range=(start, end))
-        .annotate(counselled=Exists(counselled))
-        .aggregate(total=Count("pk"), counselled=Count("pk", filter=Q(counselled=True)))
+        .annotate(has_counselling=Exists(counselled))
+        .aggregate(total=Count("pk"), counselled=Count("pk", filter=Q(has_counselling=True)))
     )
     return {
         "minors.minors_in_station": row["total"],
