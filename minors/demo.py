@@ -125,6 +125,7 @@ def load(*, station: Station, users: dict[str, User], today: date) -> None:
         for plan in PLANS:
             if date(plan.year, 1, 1) <= today:
                 _year(rng, station=station, worker=worker, plan=plan, pool=pool, today=today)
+        _routine_visits(rng, pool=pool, worker=worker, today=today)
         _schedule_visits(station)
 
 
@@ -384,6 +385,27 @@ def _activities(
     Link = Activity.children.through
     Link.objects.bulk_create(
         Link(activity_id=a.pk, child_id=c.pk) for a, children in care for c in children
+    )
+
+
+def _routine_visits(rng: random.Random, *, pool: list[Child], worker: User, today: date) -> None:
+    """Routine visits of the last months to most children not yet seen this year (a few stay due)."""
+    seen = set(
+        Visit.objects.filter(child__in=pool, visited_on__year=today.year).values_list(
+            "child_id", flat=True
+        )
+    )
+    unseen = [c for c in pool if c.pk not in seen]
+    Visit.objects.bulk_create(
+        Visit(
+            child=c,
+            visited_on=max(today - timedelta(days=rng.randint(1, 120)), date(today.year, 1, 1)),
+            occasion=VisitOccasion.ROUTINE,
+            worker=worker,
+            findings="监护情况稳定。",
+            help_given="了解学习生活情况，宣传安全知识。",
+        )
+        for c in unseen[: max(0, len(unseen) - 8)]
     )
 
 

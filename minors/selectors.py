@@ -83,7 +83,7 @@ class TimelineEntry:
 
 def case_timeline(case: MinorCase) -> list[TimelineEntry]:
     """Counselling, reports and (for a registered child) interventions, oldest first."""
-    entries = [TimelineEntry(case.opened_at, "opened", "", case)]
+    entries = [TimelineEntry(timezone.localtime(case.opened_at), "opened", "", case)]
     entries += [TimelineEntry(s.held_on, "counselling", "", s) for s in case.counselling.all()]
     entries += [
         TimelineEntry(timezone.localtime(r.reported_at), "report", "", r)
@@ -97,11 +97,13 @@ def case_timeline(case: MinorCase) -> list[TimelineEntry]:
     if case.outcome_on:
         entries.append(TimelineEntry(case.outcome_on, "outcome", "", case))
 
-    def key(e: TimelineEntry) -> datetime:
-        w = e.when
-        if isinstance(w, datetime):
-            return timezone.make_naive(w) if timezone.is_aware(w) else w
-        return datetime.combine(w, datetime.min.time())
+    # By day; within a day the opening comes first and the outcome last.
+    rank = {"opened": 0, "outcome": 2}
+
+    def key(e: TimelineEntry) -> tuple[date, int, str]:
+        day = e.when.date() if isinstance(e.when, datetime) else e.when
+        clock = e.when.strftime("%H:%M") if isinstance(e.when, datetime) else ""
+        return (day, rank.get(e.kind, 1), clock)
 
     return sorted(entries, key=key)
 

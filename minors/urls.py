@@ -5,7 +5,7 @@ from . import views
 app_name = "minors"
 
 urlpatterns = [
-    path("", views.case_list, name="cases"),
+    path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
