@@ -35,6 +35,16 @@ def _workers(station: Station) -> Any:
     ).order_by("full_name", "username")
 
 
+class CompactModelForm(forms.ModelForm):
+    """Text areas of three rows: the forms stay on one screen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+
 class CaseOpenForm(forms.Form):
     """Open a case by hand: for a minor's stay without a case, or for a registered child."""
 
@@ -43,7 +53,9 @@ class CaseOpenForm(forms.Form):
         queryset=Child.objects.none(), required=False, label=_("Registered child")
     )
     reason = forms.ChoiceField(choices=CaseReason.choices, label=_("Reason"))
-    reason_detail = forms.CharField(widget=forms.Textarea, required=False, label=_("Circumstances"))
+    reason_detail = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Circumstances")
+    )
     guardian_name = forms.CharField(max_length=60, required=False, label=_("Guardian"))
     guardian_relation = forms.CharField(
         max_length=30, required=False, label=_("Guardian's relation")
@@ -66,7 +78,7 @@ class CaseOpenForm(forms.Form):
         return data
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(CompactModelForm):
     class Meta:
         model = MinorCase
         fields = [
@@ -93,7 +105,7 @@ class CaseForm(forms.ModelForm):
         return data
 
 
-class CounsellingForm(forms.ModelForm):
+class CounsellingForm(CompactModelForm):
     class Meta:
         model = CounsellingSession
         fields = ["held_on", "provider_role", "provider_name", "notes"]
@@ -106,7 +118,7 @@ class CounsellingForm(forms.ModelForm):
         return held_on
 
 
-class MandatoryReportForm(forms.ModelForm):
+class MandatoryReportForm(CompactModelForm):
     class Meta:
         model = MandatoryReport
         fields = [
@@ -126,13 +138,13 @@ class MandatoryReportForm(forms.ModelForm):
         return reported_at
 
 
-class ReportFollowUpForm(forms.ModelForm):
+class ReportFollowUpForm(CompactModelForm):
     class Meta:
         model = MandatoryReport
         fields = ["receipt_no", "follow_up"]
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(CompactModelForm):
     class Meta:
         model = Child
         fields = [
@@ -155,7 +167,7 @@ class ChildForm(forms.ModelForm):
         widgets = {"birth_date": DATE, "registered_on": DATE, "reported_on": DATE}
 
 
-class _StationWorkerForm(forms.ModelForm):
+class _StationWorkerForm(CompactModelForm):
     """A child sub-record form whose worker is chosen among the station's minors staff."""
 
     worker_field = "worker"
@@ -203,7 +215,7 @@ class InterventionForm(_StationWorkerForm):
         widgets = {"started_on": DATE, "closed_on": DATE}
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(CompactModelForm):
     class Meta:
         model = Activity
         fields = [

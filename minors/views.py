@@ -171,7 +171,10 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
     form = MandatoryReportForm(
         request.POST or None,
-        initial={"reported_at": timezone.localtime().replace(second=0, microsecond=0)},
+        initial={
+            "reported_at": timezone.localtime().replace(second=0, microsecond=0),
+            "recipient": "police",  # the law names the police first
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.mandatory_report_record(case=case, acting_user=request.user, **form.cleaned_data)
