@@ -19,6 +19,7 @@ class MinorsConfig(AppConfig):
         ("minors:reports", _("Mandatory reports"), "minors.view_mandatoryreport"),
         ("minors:children", _("Children registry"), "minors.view_child"),
         ("minors:activities", _("Activities"), "minors.view_activity"),
+        ("minors:figures", _("Minors figures"), "minors.view_minorcase"),
         ("minors:access_log", _("Access log"), "minors.view_accesslog"),
     ]
 

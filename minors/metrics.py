@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from cases.models import Stay
 from rescue_station.formatting import percent
@@ -36,16 +37,20 @@ IN_STATION = {
         "站内未成年人救助人次",
         "人次",
         Kind.COUNT,
-        "Stays of the station admitted in the period whose person was under 18 at admission "
-        "(Stay.is_minor), counted once per stay (人次).",
+        gettext_noop(
+            "Stays of the station admitted in the period whose person was under 18 at admission "
+            "(Stay.is_minor), counted once per stay (人次)."
+        ),
     ),
     "minors.counselling_rate": Spec(
         "站内未成年人心理疏导（干预）率",
         "%",
         Kind.RATE,
-        "Of the minors' stays admitted in the period (minors.minors_in_station), the share whose "
-        "minor case has at least one counselling session (by a social worker, counsellor, lawyer "
-        "or volunteer, on any date), in percent. Empty when no minor was admitted.",
+        gettext_noop(
+            "Of the minors' stays admitted in the period (minors.minors_in_station), the share whose "
+            "minor case has at least one counselling session (by a social worker, counsellor, lawyer "
+            "or volunteer, on any date), in percent. Empty when no minor was admitted."
+        ),
     ),
 }
 
@@ -69,58 +74,72 @@ REGISTRY = {
         "走访慰问困境未成年人数",
         "人",
         Kind.COUNT,
-        "Distinct registered children with at least one visit dated in the period.",
+        gettext_noop("Distinct registered children with at least one visit dated in the period."),
     ),
     "minors.children_long_term_followup": Spec(
         "长期跟进儿童人数",
         "人",
         Kind.COUNT,
-        "Distinct registered children with a follow-up assignment running during the period "
-        "(started on or before its end, not ended before its start).",
+        gettext_noop(
+            "Distinct registered children with a follow-up assignment running during the period "
+            "(started on or before its end, not ended before its start)."
+        ),
     ),
     "minors.guardianship_assessments": Spec(
         "家庭监护评估与指导次数",
         "次",
         Kind.COUNT,
-        "Guardianship assessments (with guidance for the family) dated in the period.",
+        gettext_noop(
+            "Guardianship assessments (with guidance for the family) dated in the period."
+        ),
     ),
     "minors.intervention_rate": Spec(
         "申报困境未成年人个案干预服务率",
         "%",
         Kind.RATE,
-        "Of the registered children reported in difficulty in the period (reported date in the "
-        "period), the share with at least one case intervention started on or before the period's "
-        "end, in percent. Empty when no child was reported.",
+        gettext_noop(
+            "Of the registered children reported in difficulty in the period (reported date in the "
+            "period), the share with at least one case intervention started on or before the period's "
+            "end, in percent. Empty when no child was reported."
+        ),
     ),
     "minors.classes": Spec(
         "公益课堂节次",
         "节次",
         Kind.COUNT,
-        "Sessions of the classes in schools held in the period (sum of the sessions of "
-        "activities of the type 'class in a school').",
+        gettext_noop(
+            "Sessions of the classes in schools held in the period (sum of the sessions of "
+            "activities of the type 'class in a school')."
+        ),
     ),
     "minors.class_students": Spec(
         "公益课堂覆盖学生人次",
         "人次",
         Kind.COUNT,
-        "Participants of the classes in schools held in the period (sum of their participant "
-        "counts).",
+        gettext_noop(
+            "Participants of the classes in schools held in the period (sum of their participant "
+            "counts)."
+        ),
     ),
     "minors.care_activities": Spec(
         "留守、困境儿童关爱保护活动场次",
         "场次",
         Kind.COUNT,
-        "Sessions of the activities other than classes in schools (theme activities, art "
-        "classes, camps, group work, volunteer work) held in the period.",
+        gettext_noop(
+            "Sessions of the activities other than classes in schools (theme activities, art "
+            "classes, camps, group work, volunteer work) held in the period."
+        ),
     ),
     "minors.children_cared_for": Spec(
         "留守、困境儿童关爱保护人数",
         "人",
         Kind.COUNT,
-        "Distinct registered children served in the period (visited, followed up, assessed, "
-        "under an intervention, or named as a participant of an activity of the period) plus "
-        "the participants of the period's activities (classes included) who are not linked to "
-        "a registered child (each activity's participant count minus its named children).",
+        gettext_noop(
+            "Distinct registered children served in the period (visited, followed up, assessed, "
+            "under an intervention, or named as a participant of an activity of the period) plus "
+            "the participants of the period's activities (classes included) who are not linked to "
+            "a registered child (each activity's participant count minus its named children)."
+        ),
     ),
 }
 

@@ -23,5 +23,6 @@ urlpatterns = [
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("figures/", views.figures, name="figures"),
     path("access-log/", views.access_log, name="access_log"),
 ]

@@ -18,6 +18,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from rescue_station import registry
 from rescue_station.audit import history_rows
 from rescue_station.scoping import current_station, get_for_user_or_404
 
@@ -416,6 +417,41 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The activity is saved."))
         return redirect("minors:activity_detail", pk=activity.pk)
     return render(request, "minors/form.html", {"form": form, "title": _("Edit the activity")})
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+@permission_required("minors.view_minorcase", raise_exception=True)
+def figures(request: HttpRequest) -> HttpResponse:
+    """The year's minors figures with the definition of each (what the reports are built from)."""
+    station = current_station(request)
+    today = selectors.core_selectors.local_today()
+    try:
+        year = int(request.GET.get("year", today.year))
+        start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+    except ValueError:
+        raise Http404 from None
+    if start > end:
+        raise Http404
+    keys = [m.key for m in registry.all_metrics() if m.key.startswith("minors.")]
+    values = registry.compute_many(keys, station, start, end)
+    rows = [
+        (m, registry.format_value(m, values[m.key]), _(m.doc))
+        for m in registry.all_metrics()
+        if m.key in values
+    ]
+    return render(
+        request,
+        "minors/figures.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "year": year,
+            "years": range(today.year, 2023, -1),
+        },
+    )
 
 
 # --- access log ------------------------------------------------------------------------------

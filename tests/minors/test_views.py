@@ -270,3 +270,13 @@ def test_the_case_list_searches_and_filters(client_for, station, users):
     assert [c.subject_name for c in found] == ["张小花"]
     found = client.get(reverse("minors:cases"), {"reason": "online_contact"}).context["page_obj"]
     assert [c.subject_name for c in found] == ["李小草"]
+
+
+def test_the_figures_page_defines_children_cared_for(client_for, station):
+    Activity.objects.create(
+        station=station, kind="class", title="课", held_on=date(2024, 6, 3), participants=50
+    )
+    response = client_for("supervisor").get(reverse("minors:figures"), {"year": 2024})
+    rows = {m.key: (value, definition) for m, value, definition in response.context["rows"]}
+    assert rows["minors.class_students"][0] == "50"
+    assert "未关联台账儿童" in rows["minors.children_cared_for"][1]
