@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import ExitType, Gender, Source, Stay
@@ -389,24 +390,38 @@ def _activities(
 
 
 def _routine_visits(rng: random.Random, *, pool: list[Child], worker: User, today: date) -> None:
-    """Routine visits of the last months to most children not yet seen this year (a few stay due)."""
-    seen = set(
-        Visit.objects.filter(child__in=pool, visited_on__year=today.year).values_list(
-            "child_id", flat=True
-        )
+    """Routine visits this year to every child whose visit has come due (eight are left due)."""
+    policy = policy_for(pool[0].station) if pool else None
+    last_visits = dict(
+        Visit.objects.filter(child__in=pool)
+        .values("child")
+        .annotate(last=Max("visited_on"))
+        .values_list("child", "last")
     )
-    unseen = [c for c in pool if c.pk not in seen]
-    Visit.objects.bulk_create(
-        Visit(
-            child=c,
-            visited_on=max(today - timedelta(days=rng.randint(1, 120)), date(today.year, 1, 1)),
-            occasion=VisitOccasion.ROUTINE,
-            worker=worker,
-            findings="监护情况稳定。",
-            help_given="了解学习生活情况，宣传安全知识。",
+    year_start = date(today.year, 1, 1)
+    visits = []
+    due = [
+        c
+        for c in pool
+        if last_visits.get(c.pk, c.registered_on) + policy.visit_interval(c.risk_level) <= today
+    ]
+    for child in due[8:]:
+        interval = policy.visit_interval(child.risk_level).days
+        earliest = max(
+            last_visits.get(child.pk, child.registered_on) + timedelta(days=1), year_start
         )
-        for c in unseen[: max(0, len(unseen) - 8)]
-    )
+        day = max(today - timedelta(days=rng.randint(0, interval - 1)), earliest)
+        visits.append(
+            Visit(
+                child=child,
+                visited_on=min(day, today),
+                occasion=VisitOccasion.ROUTINE,
+                worker=worker,
+                findings="监护情况稳定。",
+                help_given="了解学习生活情况，宣传安全知识。",
+            )
+        )
+    Visit.objects.bulk_create(visits)
 
 
 def _schedule_visits(station: Station) -> None:
