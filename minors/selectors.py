@@ -84,6 +84,10 @@ class TimelineEntry:
 def case_timeline(case: MinorCase) -> list[TimelineEntry]:
     """Counselling, reports and (for a registered child) interventions, oldest first."""
     entries = [TimelineEntry(timezone.localtime(case.opened_at), "opened", "", case)]
+    if case.harm_disclosed_at:
+        entries.append(
+            TimelineEntry(timezone.localtime(case.harm_disclosed_at), "disclosed", "", case)
+        )
     entries += [TimelineEntry(s.held_on, "counselling", "", s) for s in case.counselling.all()]
     entries += [
         TimelineEntry(timezone.localtime(r.reported_at), "report", "", r)

@@ -135,3 +135,28 @@ def test_a_case_opened_at_admission_time_uses_the_local_date(station, users):
     stay.save()
     case = minor_case_open_for_stay(stay=stay, acting_user=None)
     assert case.opened_on == date(2024, 1, 1)
+
+
+def test_the_case_timeline_orders_opening_disclosure_counselling_report_and_interventions(
+    child_case, users
+):
+    from minors.selectors import case_timeline
+    from minors.services import counselling_record, intervention_record
+
+    worker = users["minors_worker"]
+    opened = timezone.localdate(child_case.opened_at)
+    counselling_record(
+        case=child_case, held_on=opened, provider_role="counsellor", acting_user=worker
+    )
+    mandatory_report_record(
+        case=child_case,
+        suspicion="s",
+        reported_at=child_case.opened_at + timedelta(days=1),
+        recipient="police",
+        acting_user=worker,
+    )
+    intervention_record(
+        child=child_case.child, started_on=opened + timedelta(days=2), plan="p", acting_user=worker
+    )
+    kinds = [e.kind for e in case_timeline(child_case)]
+    assert kinds == ["opened", "counselling", "disclosed", "report", "intervention"]
