@@ -143,40 +143,53 @@ def reset(*, station: Station) -> None:
 
 
 def _cases_for_minor_stays(*, station: Station, worker: User, today: date) -> None:
-    """A case, counselling and an outcome for every minor's stay that has no case yet."""
-    stays = list(
-        Stay.objects.filter(station=station, is_minor=True, minor_case__isnull=True)
-        .select_related("person")
-        .order_by("admitted_at", "pk")
-    )
-    if not stays:
-        return
-    rng = random.Random(len(stays))
-    cases = []
-    for i, stay in enumerate(stays):
-        source_reason = {
-            Source.POLICE: CaseReason.POLICE_REFERRAL,
-            Source.CITIZEN: CaseReason.CITIZEN_REFERRAL,
-        }
-        outcome = OUTCOME_BY_EXIT.get(stay.exit_type, CaseOutcome.OTHER) if stay.left_at else ""
-        cases.append(
-            MinorCase(
-                station=station,
-                stay=stay,
-                opened_at=stay.admitted_at,
-                opened_on=stay.admitted_on,
-                reason=source_reason.get(stay.source, REASONS[i % len(REASONS)]),
-                guardian_name=stay.person.name[:1] + "某" if stay.person.name else "",
-                guardian_relation=rng.choice(["父亲", "母亲", "祖父", "祖母"]),
-                policy_advice="告知未成年人保护相关政策及求助渠道。",
-                outcome=outcome,
-                outcome_on=stay.left_on if outcome else None,
-                opened_by=worker,
-            )
+    """A case for every minor's stay without one, then counselling and details for the cases that
+    have none (the cases demo registers stays through its service, which may already have opened
+    their cases through the stay_registered event)."""
+    stays = Stay.objects.filter(station=station, is_minor=True)
+    MinorCase.objects.bulk_create(
+        MinorCase(
+            station=station,
+            stay=stay,
+            opened_at=stay.admitted_at,
+            opened_on=stay.admitted_on,
+            reason=CaseReason.OTHER,
+            opened_by=worker,
         )
-    MinorCase.objects.bulk_create(cases)
-    cases = list(MinorCase.objects.filter(stay__in=stays).select_related("stay"))
-    sessions = [
+        for stay in stays.filter(minor_case__isnull=True).order_by("admitted_at", "pk")
+    )
+    cases = list(
+        MinorCase.objects.filter(station=station, stay__isnull=False, counselling__isnull=True)
+        .select_related("stay__person")
+        .order_by("opened_at", "pk")
+    )
+    if not cases:
+        return
+    rng = random.Random(len(cases))
+    source_reason = {
+        Source.POLICE: CaseReason.POLICE_REFERRAL,
+        Source.CITIZEN: CaseReason.CITIZEN_REFERRAL,
+    }
+    for i, case in enumerate(cases):
+        stay = case.stay
+        if case.reason == CaseReason.OTHER:
+            case.reason = source_reason.get(stay.source, REASONS[i % len(REASONS)])
+        case.guardian_name = case.guardian_name or (
+            stay.person.name[:1] + "某" if stay.person.name else ""
+        )
+        case.guardian_relation = case.guardian_relation or rng.choice(
+            ["父亲", "母亲", "祖父", "祖母"]
+        )
+        case.policy_advice = case.policy_advice or "告知未成年人保护相关政策及求助渠道。"
+        if stay.left_at and not case.outcome:
+            case.outcome = OUTCOME_BY_EXIT.get(stay.exit_type, CaseOutcome.OTHER)
+            case.outcome_on = stay.left_on
+    MinorCase.objects.bulk_update(
+        cases,
+        ["reason", "guardian_name", "guardian_relation", "policy_advice", "outcome", "outcome_on"],
+        batch_size=500,
+    )
+    CounsellingSession.objects.bulk_create(
         CounsellingSession(
             case=case,
             held_on=case.stay.admitted_on,
@@ -186,8 +199,7 @@ def _cases_for_minor_stays(*, station: Station, worker: User, today: date) -> No
             recorded_by=worker,
         )
         for i, case in enumerate(cases)
-    ]
-    CounsellingSession.objects.bulk_create(sessions)
+    )
     _the_disclosed_abuse_case(station=station, cases=cases, worker=worker)
     _a_report_still_due(cases=cases)
 

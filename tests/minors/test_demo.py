@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from minors import demo
-from minors.models import CounsellingSession, MinorCase
+from minors.models import CounsellingSession, MandatoryReport, MinorCase
+from minors.services import minor_case_open_for_stay
 from rescue_station import registry
 from tests.minors.conftest import create_stay
 
@@ -24,11 +25,14 @@ SEED_2024 = {
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture
-def demo_station(station, users):
-    # The cases demo makes the 58 minors' stays of 2024; here they are made by hand.
+@pytest.fixture(params=["stays only", "cases opened at registration"])
+def demo_station(request, station, users):
+    # The cases demo makes the 58 minors' stays of 2024; here they are made by hand. When the
+    # cases demo registers them through its service, the event has already opened their cases.
     for i in range(58):
-        create_stay(station, admitted_on=date(2024, 1 + i % 12, 1 + i % 27), minor=True)
+        stay = create_stay(station, admitted_on=date(2024, 1 + i % 12, 1 + i % 27), minor=True)
+        if request.param == "cases opened at registration":
+            minor_case_open_for_stay(stay=stay, acting_user=users["station_staff"])
     create_stay(station, admitted_on=date(2024, 5, 5), minor=False)
     demo.load(station=station, users=users, today=TODAY)
     return station
@@ -43,6 +47,7 @@ def test_it_reproduces_every_minors_figure_of_the_2024_seed(demo_station):
 def test_it_opens_a_case_with_counselling_for_every_minor_stay(demo_station):
     assert MinorCase.objects.filter(station=demo_station).count() == 58
     assert CounsellingSession.objects.filter(case__station=demo_station).count() == 58
+    assert MandatoryReport.objects.filter(case__station=demo_station).count() == 1
 
 
 def test_it_fills_2025_and_2026_so_far(demo_station):
