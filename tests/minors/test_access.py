@@ -166,3 +166,45 @@ def test_a_refused_view_logs_nothing(client_for, minor_case, other_case):
 def test_the_role_rules_give_the_access_log_to_supervisors_and_admins_only(users):
     holders = {role for role, user in users.items() if user.has_perm("minors.view_accesslog")}
     assert holders == {"supervisor", "admin"}
+
+
+def test_station_staff_see_no_minors_details_in_the_stay_pages(client_for, users, minor_case):
+    from django.urls import NoReverseMatch
+
+    from minors.services import counselling_record, mandatory_report_record, minor_case_update
+
+    try:
+        pages = [
+            reverse("cases:stay_detail", args=[minor_case.stay_id]),
+            reverse("cases:stay_list"),
+            reverse("cases:board"),
+        ]
+    except NoReverseMatch:
+        pytest.skip("the cases pages are not on this branch yet")
+    worker = users["minors_worker"]
+    minor_case_update(
+        case=minor_case, acting_user=worker, reason_detail="秘密情况甲", guardian_name="监护人乙丙"
+    )
+    counselling_record(
+        case=minor_case,
+        held_on=date(2024, 3, 2),
+        provider_role="lawyer",
+        notes="秘密疏导丁",
+        acting_user=worker,
+    )
+    mandatory_report_record(
+        case=minor_case,
+        suspicion="秘密侵害戊",
+        reported_at=timezone.now(),
+        recipient="police",
+        receipt_no="RCPT-SECRET-1",
+        acting_user=worker,
+    )
+    client = client_for("station_staff")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for secret in ("秘密情况甲", "监护人乙丙", "秘密疏导丁", "秘密侵害戊", "RCPT-SECRET-1"):
+            assert secret not in page, (url, secret)
+        assert "/minors/" not in page, url
