@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rescue_station import selectors as core_selectors
@@ -154,6 +154,19 @@ def children_without_intervention(children: QuerySet[Child]) -> QuerySet[Child]:
     return children.filter(reported_on__isnull=False).exclude(
         Exists(Intervention.objects.filter(child=OuterRef("pk")))
     )
+
+
+def activity_list(user: Any, *, q: str = "", kind: str = "", year: str = "") -> QuerySet[Activity]:
+    activities = Activity.objects.for_user(user).annotate(named=Count("children"))
+    if q:
+        activities = activities.filter(
+            Q(title__icontains=q) | Q(venue__icontains=q) | Q(partner__icontains=q)
+        )
+    if kind:
+        activities = activities.filter(kind=kind)
+    if year.isdigit():
+        activities = activities.filter(held_on__year=int(year))
+    return activities.order_by("-held_on", "-pk")
 
 
 @dataclass

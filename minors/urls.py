@@ -20,6 +20,7 @@ urlpatterns = [
     path("children/<int:pk>/edit/", views.child_edit, name="child_edit"),
     path("children/<int:pk>/<slug:kind>/", views.child_record_add, name="child_record_add"),
     path("activities/", views.activity_calendar, name="activities"),
+    path("activities/list/", views.activity_list, name="activity_list"),
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),

@@ -385,6 +385,23 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required("minors.view_activity", raise_exception=True)
+def activity_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    activities = selectors.activity_list(
+        request.user, q=g.get("q", "").strip(), kind=g.get("kind", ""), year=g.get("year", "")
+    )
+    return render(
+        request,
+        "minors/activity_list.html",
+        {
+            "page_obj": _page(request, activities),
+            "kinds": ActivityKind.choices,
+            "years": range(selectors.core_selectors.local_today().year, 2023, -1),
+        },
+    )
+
+
 @permission_required("minors.add_activity", raise_exception=True)
 def activity_new(request: HttpRequest) -> HttpResponse:
     station = current_station(request)

@@ -20,6 +20,7 @@ VIEW_ONLY = {
     "child_detail",
     "activities",
     "activity_detail",
+    "activity_list",
     "figures",
 }
 KINDS = ["visit", "followup", "assessment", "intervention"]

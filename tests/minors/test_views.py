@@ -280,3 +280,23 @@ def test_the_figures_page_defines_children_cared_for(client_for, station):
     rows = {m.key: (value, definition) for m, value, definition in response.context["rows"]}
     assert rows["minors.class_students"][0] == "50"
     assert "未关联台账儿童" in rows["minors.children_cared_for"][1]
+
+
+def test_the_activity_list_searches_and_filters(client_for, station):
+    for title, kind, day in [
+        ("防溺水安全课", "class", date(2024, 6, 3)),
+        ("暑期夏令营", "camp", date(2024, 7, 3)),
+        ("美术课堂", "art", date(2025, 3, 3)),
+    ]:
+        Activity.objects.create(
+            station=station, kind=kind, title=title, held_on=day, participants=9
+        )
+    client = client_for("minors_worker")
+
+    def titles(**params):
+        page = client.get(reverse("minors:activity_list"), params).context["page_obj"]
+        return [a.title for a in page]
+
+    assert titles(q="夏令营") == ["暑期夏令营"]
+    assert titles(kind="class") == ["防溺水安全课"]
+    assert titles(year="2024") == ["暑期夏令营", "防溺水安全课"]
