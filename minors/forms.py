@@ -215,6 +215,10 @@ class InterventionForm(_StationWorkerForm):
         widgets = {"started_on": DATE, "closed_on": DATE}
 
 
+def _child_label(child: Child) -> str:
+    return " · ".join(p for p in (child.name, child.village, child.school) if p)
+
+
 class ActivityForm(CompactModelForm):
     class Meta:
         model = Activity
@@ -234,6 +238,8 @@ class ActivityForm(CompactModelForm):
     def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["children"].queryset = Child.objects.for_station(station)
+        # Names repeat in a city's registry: the village and school tell the children apart.
+        self.fields["children"].label_from_instance = _child_label
         self.fields["children"].help_text = _(
             "Registered children who took part, where known; the participants count includes them."
         )

@@ -475,7 +475,8 @@ class Activity(models.Model):
     held_on = models.DateField(_("date"))
     venue = models.CharField(_("venue"), max_length=120, blank=True)
     partner = models.CharField(_("partner organisation"), max_length=120, blank=True)
-    sessions = models.PositiveSmallIntegerField(_("sessions"), default=1)
+    # "sessions" alone is translated by django.contrib.sessions first (会话), hence the longer name.
+    sessions = models.PositiveSmallIntegerField(_("number of sessions"), default=1)
     participants = models.PositiveIntegerField(_("participants"))
     children = models.ManyToManyField(
         Child, blank=True, related_name="activities", verbose_name=_("named children")
