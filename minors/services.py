@@ -155,25 +155,22 @@ def mandatory_report_update(
 
 
 def _schedule_next_visit(child: Child) -> None:
-    last = child.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
-    policy = policy_for(child.station)
+    """Due one risk-level interval after the last visit (after registration for a new child)."""
+    last = None
+    if child.pk:
+        last = child.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
     child.next_visit_due = next_visit_due(
-        policy=policy, risk_level=child.risk_level, last=last or child.registered_on
+        policy=policy_for(child.station),
+        risk_level=child.risk_level,
+        last=last or child.registered_on,
     )
 
 
 @transaction.atomic
 def child_register(*, station: Station, acting_user: Any, **fields: Any) -> Child:
     child = Child(station=station, **fields)
-    _schedule_next_visit_without_visits(child)
+    _schedule_next_visit(child)
     return save_audited(child, acting_user=acting_user)
-
-
-def _schedule_next_visit_without_visits(child: Child) -> None:
-    policy = policy_for(child.station)
-    child.next_visit_due = next_visit_due(
-        policy=policy, risk_level=child.risk_level, last=child.registered_on
-    )
 
 
 @transaction.atomic
