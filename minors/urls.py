@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/print/", views.case_print, name="case_print"),
+    path("cases/<int:pk>/pdf/", views.case_pdf, name="case_pdf"),
     path("cases/<int:pk>/counselling/", views.counselling_add, name="counselling_add"),
     path("cases/<int:pk>/report/", views.report_add, name="report_add"),
     path("reports/", views.report_list, name="reports"),

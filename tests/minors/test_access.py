@@ -15,6 +15,7 @@ VIEW_ONLY = {
     "cases",
     "case_detail",
     "case_print",
+    "case_pdf",
     "reports",
     "children",
     "child_detail",
@@ -123,7 +124,7 @@ def test_the_admin_reaches_every_page(client_for, own_urls):
 def test_another_station_s_records_answer_404(client_for, other_urls):
     client = client_for("minors_worker")
     with_record = {n: u for n, u in other_urls.items() if any(c.isdigit() for c in u)}
-    assert len(with_record) == 14
+    assert len(with_record) == 15
     for url in with_record.values():
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code == 404, url
@@ -135,7 +136,7 @@ def test_lists_show_only_the_user_s_station(client_for, minor_case, other_case):
     assert shown == [minor_case]
 
 
-@pytest.mark.parametrize("name", ["case_detail", "case_print", "case_edit"])
+@pytest.mark.parametrize("name", ["case_detail", "case_print", "case_pdf", "case_edit"])
 def test_each_view_of_a_case_adds_one_access_log_row(client_for, users, minor_case, name):
     client = client_for("minors_worker")
     url = reverse(f"minors:{name}", args=[minor_case.pk])

@@ -300,3 +300,9 @@ def test_the_activity_list_searches_and_filters(client_for, station):
     assert titles(q="夏令营") == ["暑期夏令营"]
     assert titles(kind="class") == ["防溺水安全课"]
     assert titles(year="2024") == ["暑期夏令营", "防溺水安全课"]
+
+
+def test_the_case_summary_comes_as_a_pdf(client_for, minor_case):
+    response = client_for("supervisor").get(reverse("minors:case_pdf", args=[minor_case.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
