@@ -2,8 +2,30 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _open_case_for_minor_stay(sender, *, stay, acting_user=None, **kwargs) -> None:
+    """The one cross-app event: a minor's stay opens a minor case (in the sender's transaction)."""
+    if stay.is_minor:
+        from .services import minor_case_open_for_stay
+
+        minor_case_open_for_stay(stay=stay, acting_user=acting_user)
+
+
 class MinorsConfig(AppConfig):
     name = "minors"
     verbose_name = _("Minor protection")
     # (url name, label, permission): see rescue_station.navigation.
-    nav_items: list = []
+    nav_items: list = [
+        ("minors:cases", _("Minors in the station"), "minors.view_minorcase"),
+        ("minors:reports", _("Mandatory reports"), "minors.view_mandatoryreport"),
+        ("minors:children", _("Children registry"), "minors.view_child"),
+        ("minors:activities", _("Activities"), "minors.view_activity"),
+        ("minors:figures", _("Minors figures"), "minors.view_minorcase"),
+        ("minors:access_log", _("Access log"), "minors.view_accesslog"),
+    ]
+
+    def ready(self) -> None:
+        from cases.signals import stay_registered
+
+        stay_registered.connect(
+            _open_case_for_minor_stay, dispatch_uid="minors.open_case_for_minor_stay"
+        )

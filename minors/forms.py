@@ -1,0 +1,253 @@
+"""Forms of the minors app: they parse and validate input; the services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Stay
+from rescue_station.models import Station, User
+from rescue_station.roles import Role
+
+from .models import (
+    Activity,
+    CaseReason,
+    Child,
+    CounsellingSession,
+    FollowUp,
+    GuardianshipAssessment,
+    Intervention,
+    MandatoryReport,
+    MinorCase,
+    Visit,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _workers(station: Station) -> Any:
+    return User.objects.filter(
+        memberships__station=station, role__in=[Role.MINORS_WORKER, Role.SUPERVISOR]
+    ).order_by("full_name", "username")
+
+
+class CompactModelForm(forms.ModelForm):
+    """Text areas of three rows: the forms stay on one screen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+
+class CaseOpenForm(forms.Form):
+    """Open a case by hand: for a minor's stay without a case, or for a registered child."""
+
+    stay = forms.ModelChoiceField(queryset=Stay.objects.none(), required=False, label=_("Stay"))
+    child = forms.ModelChoiceField(
+        queryset=Child.objects.none(), required=False, label=_("Registered child")
+    )
+    reason = forms.ChoiceField(choices=CaseReason.choices, label=_("Reason"))
+    reason_detail = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Circumstances")
+    )
+    guardian_name = forms.CharField(max_length=60, required=False, label=_("Guardian"))
+    guardian_relation = forms.CharField(
+        max_length=30, required=False, label=_("Guardian's relation")
+    )
+    guardian_phone = forms.CharField(max_length=30, required=False, label=_("Guardian's phone"))
+
+    def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stay"].queryset = (
+            Stay.objects.for_station(station)
+            .filter(is_minor=True, minor_case__isnull=True)
+            .select_related("person")
+        )
+        self.fields["child"].queryset = Child.objects.for_station(station)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("stay")) == bool(data.get("child")):
+            raise forms.ValidationError(_("Choose either a minor's stay or a registered child."))
+        return data
+
+
+class CaseForm(CompactModelForm):
+    class Meta:
+        model = MinorCase
+        fields = [
+            "reason",
+            "reason_detail",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+            "policy_advice",
+            "harm_disclosed_at",
+            "outcome",
+            "outcome_on",
+            "outcome_note",
+        ]
+        widgets = {"harm_disclosed_at": DATETIME, "outcome_on": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome_on") and not data.get("outcome"):
+            self.add_error("outcome", _("Give the outcome for the outcome date."))
+        disclosed = data.get("harm_disclosed_at")
+        if disclosed and disclosed > timezone.now():
+            self.add_error("harm_disclosed_at", _("The time cannot be in the future."))
+        return data
+
+
+class CounsellingForm(CompactModelForm):
+    class Meta:
+        model = CounsellingSession
+        fields = ["held_on", "provider_role", "provider_name", "notes"]
+        widgets = {"held_on": DATE}
+
+    def clean_held_on(self) -> Any:
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return held_on
+
+
+class MandatoryReportForm(CompactModelForm):
+    class Meta:
+        model = MandatoryReport
+        fields = [
+            "suspicion",
+            "reported_at",
+            "recipient",
+            "recipient_unit",
+            "receipt_no",
+            "follow_up",
+        ]
+        widgets = {"reported_at": DATETIME}
+
+    def clean_reported_at(self) -> Any:
+        reported_at = self.cleaned_data["reported_at"]
+        if reported_at > timezone.now():
+            raise forms.ValidationError(_("The time cannot be in the future."))
+        return reported_at
+
+
+class ReportFollowUpForm(CompactModelForm):
+    class Meta:
+        model = MandatoryReport
+        fields = ["receipt_no", "follow_up"]
+
+
+class ChildForm(CompactModelForm):
+    class Meta:
+        model = Child
+        fields = [
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "category",
+            "risk_level",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+            "school",
+            "township",
+            "village",
+            "registered_on",
+            "reported_on",
+            "notes",
+        ]
+        widgets = {"birth_date": DATE, "registered_on": DATE, "reported_on": DATE}
+
+
+class _StationWorkerForm(CompactModelForm):
+    """A child sub-record form whose worker is chosen among the station's minors staff."""
+
+    worker_field = "worker"
+
+    def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.worker_field in self.fields:
+            self.fields[self.worker_field].queryset = _workers(station)
+
+
+class VisitForm(_StationWorkerForm):
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "occasion", "worker", "findings", "help_given"]
+        widgets = {"visited_on": DATE}
+
+
+class FollowUpForm(_StationWorkerForm):
+    class Meta:
+        model = FollowUp
+        fields = ["worker", "worker_role", "started_on", "ended_on", "goal"]
+        widgets = {"started_on": DATE, "ended_on": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", _("The end cannot come before the start."))
+        return data
+
+
+class AssessmentForm(_StationWorkerForm):
+    worker_field = "assessor"
+
+    class Meta:
+        model = GuardianshipAssessment
+        fields = ["assessed_on", "assessor", "result", "guidance"]
+        widgets = {"assessed_on": DATE}
+
+
+class InterventionForm(_StationWorkerForm):
+    class Meta:
+        model = Intervention
+        fields = ["started_on", "worker", "plan", "actions", "closed_on"]
+        widgets = {"started_on": DATE, "closed_on": DATE}
+
+
+def _child_label(child: Child) -> str:
+    return " · ".join(p for p in (child.name, child.village, child.school) if p)
+
+
+class ActivityForm(CompactModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "title",
+            "held_on",
+            "venue",
+            "partner",
+            "sessions",
+            "participants",
+            "children",
+            "notes",
+        ]
+        widgets = {"held_on": DATE, "children": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = Child.objects.for_station(station)
+        # Names repeat in a city's registry: the village and school tell the children apart.
+        self.fields["children"].label_from_instance = _child_label
+        self.fields["children"].help_text = _(
+            "Registered children who took part, where known; the participants count includes them."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        children = data.get("children")
+        participants = data.get("participants")
+        if children is not None and participants is not None and len(children) > participants:
+            self.add_error("participants", _("There are more named children than participants."))
+        return data

@@ -1,0 +1,199 @@
+"""Reads of the minors app. Views reach records only through these or the scoped managers."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from rescue_station import selectors as core_selectors
+from rescue_station.models import Station
+
+from .models import (
+    Activity,
+    Child,
+    CounsellingSession,
+    Intervention,
+    MandatoryReport,
+    MinorCase,
+    MinorsPolicy,
+)
+
+
+def policy_for(station: Station) -> MinorsPolicy:
+    """The station's policy, or the defaults (unsaved) when the station has not set its own."""
+    return MinorsPolicy.objects.filter(station=station).first() or MinorsPolicy(station=station)
+
+
+def report_deadline(station: Station) -> timedelta:
+    return timedelta(hours=policy_for(station).report_deadline_hours)
+
+
+def cases_missing_report(cases: QuerySet[MinorCase], *, now: datetime) -> QuerySet[MinorCase]:
+    """Cases with a disclosed harm and no mandatory report once the station's deadline has passed.
+
+    The deadline is per station, so the cut-off time is computed for each station of the queryset.
+    """
+    no_report = cases.filter(harm_disclosed_at__isnull=False).exclude(
+        Exists(MandatoryReport.objects.filter(case=OuterRef("pk")))
+    )
+    condition = Q(pk__in=[])
+    for station in Station.objects.filter(pk__in=no_report.values("station")):
+        cutoff = now - report_deadline(station)
+        condition |= Q(station=station, harm_disclosed_at__lte=cutoff)
+    return no_report.filter(condition)
+
+
+def case_list(
+    user: Any, *, q: str = "", reason: str = "", status: str = "", overdue: bool = False
+) -> QuerySet[MinorCase]:
+    cases = MinorCase.objects.for_user(user).select_related("stay__person", "child")
+    if q:
+        cases = cases.filter(
+            Q(stay__person__name__icontains=q)
+            | Q(stay__person__placeholder_no__icontains=q)
+            | Q(child__name__icontains=q)
+            | Q(guardian_name__icontains=q)
+        )
+    if reason:
+        cases = cases.filter(reason=reason)
+    if status == "open":
+        cases = cases.filter(outcome="")
+    elif status == "closed":
+        cases = cases.exclude(outcome="")
+    if overdue:
+        cases = cases_missing_report(cases, now=timezone.now())
+    return cases.annotate(
+        has_counselling=Exists(CounsellingSession.objects.filter(case=OuterRef("pk"))),
+        has_report=Exists(MandatoryReport.objects.filter(case=OuterRef("pk"))),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: date | datetime
+    kind: str
+    label: str
+    record: Any
+
+
+def case_timeline(case: MinorCase) -> list[TimelineEntry]:
+    """Counselling, reports and (for a registered child) interventions, oldest first."""
+    entries = [TimelineEntry(timezone.localtime(case.opened_at), "opened", "", case)]
+    if case.harm_disclosed_at:
+        entries.append(
+            TimelineEntry(timezone.localtime(case.harm_disclosed_at), "disclosed", "", case)
+        )
+    entries += [TimelineEntry(s.held_on, "counselling", "", s) for s in case.counselling.all()]
+    entries += [
+        TimelineEntry(timezone.localtime(r.reported_at), "report", "", r)
+        for r in case.reports.all()
+    ]
+    if case.child_id:
+        entries += [
+            TimelineEntry(i.started_on, "intervention", "", i)
+            for i in case.child.interventions.all()
+        ]
+    if case.outcome_on:
+        entries.append(TimelineEntry(case.outcome_on, "outcome", "", case))
+
+    # By day; within a day the opening comes first and the outcome last.
+    rank = {"opened": 0, "outcome": 2}
+
+    def key(e: TimelineEntry) -> tuple[date, int, str]:
+        day = e.when.date() if isinstance(e.when, datetime) else e.when
+        clock = e.when.strftime("%H:%M") if isinstance(e.when, datetime) else ""
+        return (day, rank.get(e.kind, 1), clock)
+
+    return sorted(entries, key=key)
+
+
+def child_list(
+    user: Any,
+    *,
+    q: str = "",
+    category: str = "",
+    risk: str = "",
+    township: str = "",
+    due: bool = False,
+    today: date | None = None,
+) -> QuerySet[Child]:
+    children = Child.objects.for_user(user).annotate(last_visit=Max("visits__visited_on"))
+    if q:
+        children = children.filter(
+            Q(name__icontains=q) | Q(guardian_name__icontains=q) | Q(school__icontains=q)
+        )
+    if category:
+        children = children.filter(category=category)
+    if risk:
+        children = children.filter(risk_level=risk)
+    if township:
+        children = children.filter(township=township)
+    if due:
+        today = today or core_selectors.local_today()
+        children = children.filter(next_visit_due__lte=today)
+    return children.order_by("next_visit_due", "name", "pk")
+
+
+def townships(user: Any) -> list[str]:
+    return list(
+        Child.objects.for_user(user)
+        .exclude(township="")
+        .order_by("township")
+        .values_list("township", flat=True)
+        .distinct()
+    )
+
+
+def children_without_intervention(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Children reported in difficulty who still have no case intervention."""
+    return children.filter(reported_on__isnull=False).exclude(
+        Exists(Intervention.objects.filter(child=OuterRef("pk")))
+    )
+
+
+def activity_list(user: Any, *, q: str = "", kind: str = "", year: str = "") -> QuerySet[Activity]:
+    activities = Activity.objects.for_user(user).annotate(named=Count("children"))
+    if q:
+        activities = activities.filter(
+            Q(title__icontains=q) | Q(venue__icontains=q) | Q(partner__icontains=q)
+        )
+    if kind:
+        activities = activities.filter(kind=kind)
+    if year.isdigit():
+        activities = activities.filter(held_on__year=int(year))
+    return activities.order_by("-held_on", "-pk")
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    activities: list[Activity] = field(default_factory=list)
+
+
+def activity_month(user: Any, *, year: int, month: int, kind: str = "") -> list[list[CalendarDay]]:
+    """The month as weeks (Monday first) of days with their activities."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    start = first - timedelta(days=first.weekday())
+    end = last + timedelta(days=6 - last.weekday())
+    activities = Activity.objects.for_user(user).filter(held_on__range=(start, end))
+    if kind:
+        activities = activities.filter(kind=kind)
+    by_day: dict[date, list[Activity]] = {}
+    for activity in activities.order_by("held_on", "pk"):
+        by_day.setdefault(activity.held_on, []).append(activity)
+    weeks: list[list[CalendarDay]] = []
+    day = start
+    while day <= end:
+        week = []
+        for _ in range(7):
+            week.append(CalendarDay(day, day.month == month, by_day.get(day, [])))
+            day += timedelta(days=1)
+        weeks.append(week)
+    return weeks

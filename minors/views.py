@@ -1,0 +1,504 @@
+"""Pages of the minor-protection centre. Every page that shows a minor's case or a child's record
+logs the view (AccessLog); records are reached only through the user's stations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from rescue_station import registry
+from rescue_station.audit import history_rows
+from rescue_station.scoping import current_station, get_for_user_or_404
+
+from . import selectors, services
+from .forms import (
+    ActivityForm,
+    AssessmentForm,
+    CaseForm,
+    CaseOpenForm,
+    ChildForm,
+    CounsellingForm,
+    FollowUpForm,
+    InterventionForm,
+    MandatoryReportForm,
+    ReportFollowUpForm,
+    VisitForm,
+)
+from .models import (
+    AccessLog,
+    Activity,
+    ActivityKind,
+    CaseReason,
+    Child,
+    ChildCategory,
+    MandatoryReport,
+    MinorCase,
+    RiskLevel,
+)
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _case_for(request: HttpRequest, pk: int) -> MinorCase:
+    """The case, from the user's stations only; a page showing it (GET) logs the view."""
+    queryset = MinorCase.objects.select_related("stay__person", "child", "opened_by")
+    case = get_for_user_or_404(queryset, request.user, pk=pk)
+    if request.method == "GET":
+        services.access_log_record(user=request.user, record=case, path=request.path)
+    return case
+
+
+def _child_for(request: HttpRequest, pk: int) -> Child:
+    child = get_for_user_or_404(Child, request.user, pk=pk)
+    if request.method == "GET":
+        services.access_log_record(user=request.user, record=child, path=request.path)
+    return child
+
+
+# --- minors in the station -------------------------------------------------------------------
+
+
+@permission_required("minors.view_minorcase", raise_exception=True)
+def case_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    cases = selectors.case_list(
+        request.user,
+        q=g.get("q", "").strip(),
+        reason=g.get("reason", ""),
+        status=g.get("status", ""),
+        overdue=g.get("overdue") == "1",
+    )
+    overdue = selectors.cases_missing_report(
+        MinorCase.objects.for_user(request.user), now=timezone.now()
+    ).select_related("stay__person", "child")
+    return render(
+        request,
+        "minors/case_list.html",
+        {
+            "page_obj": _page(request, cases),
+            "overdue": overdue,
+            "overdue_ids": {c.pk for c in overdue},
+            "reasons": CaseReason.choices,
+        },
+    )
+
+
+@permission_required("minors.add_minorcase", raise_exception=True)
+def case_new(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    form = CaseOpenForm(request.POST or None, station=station)
+    if request.method == "POST" and form.is_valid():
+        case = services.minor_case_open(
+            station=station, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The case is open."))
+        return redirect("minors:case_detail", pk=case.pk)
+    return render(request, "minors/form.html", {"form": form, "title": _("Open a minor's case")})
+
+
+@permission_required("minors.view_minorcase", raise_exception=True)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    overdue = selectors.cases_missing_report(
+        MinorCase.objects.filter(pk=case.pk), now=timezone.now()
+    ).exists()
+    return render(
+        request,
+        "minors/case_detail.html",
+        {
+            "case": case,
+            "timeline": selectors.case_timeline(case),
+            "overdue": overdue,
+            "deadline_hours": selectors.policy_for(case.station).report_deadline_hours,
+            "history": history_rows(case),
+        },
+    )
+
+
+@permission_required("minors.view_minorcase", raise_exception=True)
+def case_print(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return render(
+        request,
+        "minors/case_print.html",
+        {"case": case, "timeline": selectors.case_timeline(case), "printed_at": timezone.now()},
+    )
+
+
+@permission_required("minors.view_minorcase", raise_exception=True)
+def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable summary as a PDF (the same details and timeline, through WeasyPrint)."""
+    from weasyprint import HTML  # imported here: loading it costs time every other page can skip
+
+    case = _case_for(request, pk)
+    html = render_to_string(
+        "minors/case_summary_pdf.html",
+        {"case": case, "timeline": selectors.case_timeline(case), "printed_at": timezone.now()},
+        request=request,
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="minor-case-{case.pk}.pdf"'
+    return response
+
+
+@permission_required("minors.change_minorcase", raise_exception=True)
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.minor_case_update(case=case, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The case is saved."))
+        return redirect("minors:case_detail", pk=case.pk)
+    return render(
+        request, "minors/form.html", {"form": form, "title": _("Edit the case"), "case": case}
+    )
+
+
+@permission_required("minors.add_counsellingsession", raise_exception=True)
+def counselling_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    form = CounsellingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.counselling_record(case=case, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The counselling session is recorded."))
+        return redirect("minors:case_detail", pk=case.pk)
+    return render(
+        request,
+        "minors/form.html",
+        {"form": form, "title": _("Record counselling"), "case": case},
+    )
+
+
+@permission_required("minors.add_mandatoryreport", raise_exception=True)
+def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    form = MandatoryReportForm(
+        request.POST or None,
+        initial={
+            "reported_at": timezone.localtime().replace(second=0, microsecond=0),
+            "recipient": "police",  # the law names the police first
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.mandatory_report_record(case=case, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The mandatory report is recorded."))
+        return redirect("minors:case_detail", pk=case.pk)
+    return render(
+        request,
+        "minors/form.html",
+        {"form": form, "title": _("Record a mandatory report"), "case": case},
+    )
+
+
+@permission_required("minors.change_mandatoryreport", raise_exception=True)
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for_user_or_404(
+        MandatoryReport.objects.select_related("case"), request.user, pk=pk
+    )
+    case = _case_for(request, report.case_id)
+    form = ReportFollowUpForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        services.mandatory_report_update(
+            report=report, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The mandatory report is saved."))
+        return redirect("minors:case_detail", pk=case.pk)
+    return render(
+        request,
+        "minors/form.html",
+        {"form": form, "title": _("Receipt and follow-up"), "case": case},
+    )
+
+
+@permission_required("minors.view_mandatoryreport", raise_exception=True)
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = MandatoryReport.objects.for_user(request.user).select_related(
+        "case__stay__person", "case__child"
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        reports = reports.filter(receipt_no__icontains=q) | reports.filter(
+            recipient_unit__icontains=q
+        )
+    overdue = selectors.cases_missing_report(
+        MinorCase.objects.for_user(request.user), now=timezone.now()
+    ).select_related("stay__person", "child")
+    return render(
+        request,
+        "minors/report_list.html",
+        {"page_obj": _page(request, reports), "overdue": overdue},
+    )
+
+
+# --- children registry -----------------------------------------------------------------------
+
+
+@permission_required("minors.view_child", raise_exception=True)
+def child_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    children = selectors.child_list(
+        request.user,
+        q=g.get("q", "").strip(),
+        category=g.get("category", ""),
+        risk=g.get("risk", ""),
+        township=g.get("township", ""),
+        due=g.get("due") == "1",
+    )
+    return render(
+        request,
+        "minors/child_list.html",
+        {
+            "page_obj": _page(request, children),
+            "categories": ChildCategory.choices,
+            "risks": RiskLevel.choices,
+            "townships": selectors.townships(request.user),
+            "today": selectors.core_selectors.local_today(),
+            "without_intervention": selectors.children_without_intervention(
+                Child.objects.for_user(request.user)
+            ),
+        },
+    )
+
+
+@permission_required("minors.add_child", raise_exception=True)
+def child_new(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    form = ChildForm(request.POST or None, initial={"registered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        child = services.child_register(
+            station=station, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The child is registered."))
+        return redirect("minors:child_detail", pk=child.pk)
+    return render(request, "minors/form.html", {"form": form, "title": _("Register a child")})
+
+
+@permission_required("minors.view_child", raise_exception=True)
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for(request, pk)
+    return render(
+        request,
+        "minors/child_detail.html",
+        {
+            "child": child,
+            "today": selectors.core_selectors.local_today(),
+            "visits": child.visits.select_related("worker"),
+            "followups": child.followups.select_related("worker"),
+            "assessments": child.assessments.select_related("assessor"),
+            "interventions": child.interventions.select_related("worker"),
+            "activities": child.activities.all(),
+            "cases": child.cases.all(),
+            "history": history_rows(child),
+        },
+    )
+
+
+@permission_required("minors.change_child", raise_exception=True)
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for(request, pk)
+    form = ChildForm(request.POST or None, instance=child)
+    if request.method == "POST" and form.is_valid():
+        services.child_update(child=child, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The child's record is saved."))
+        return redirect("minors:child_detail", pk=child.pk)
+    return render(
+        request,
+        "minors/form.html",
+        {"form": form, "title": _("Edit the child's record"), "child": child},
+    )
+
+
+# kind → (form, service, permission, title)
+CHILD_RECORDS = {
+    "visit": (VisitForm, services.visit_record, "minors.add_visit", _lazy("Record a visit")),
+    "followup": (
+        FollowUpForm,
+        services.followup_assign,
+        "minors.add_followup",
+        _lazy("Assign a long-term follow-up"),
+    ),
+    "assessment": (
+        AssessmentForm,
+        services.assessment_record,
+        "minors.add_guardianshipassessment",
+        _lazy("Record a guardianship assessment"),
+    ),
+    "intervention": (
+        InterventionForm,
+        services.intervention_record,
+        "minors.add_intervention",
+        _lazy("Record a case intervention"),
+    ),
+}
+
+
+def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in CHILD_RECORDS:
+        raise Http404
+    form_class, service, perm, title = CHILD_RECORDS[kind]
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    child = _child_for(request, pk)
+    date_field = next(iter(form_class.Meta.widgets))
+    form = form_class(
+        request.POST or None,
+        station=child.station,
+        initial={
+            date_field: timezone.localdate(),
+            "worker": request.user,
+            "assessor": request.user,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        service(child=child, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("minors:child_detail", pk=child.pk)
+    return render(request, "minors/form.html", {"form": form, "title": title, "child": child})
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+@permission_required("minors.view_activity", raise_exception=True)
+def activity_calendar(request: HttpRequest) -> HttpResponse:
+    today = selectors.core_selectors.local_today()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    kind = request.GET.get("kind", "")
+    previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return render(
+        request,
+        "minors/activity_calendar.html",
+        {
+            "weeks": selectors.activity_month(request.user, year=year, month=month, kind=kind),
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "kind": kind,
+            "kinds": ActivityKind.choices,
+            "today": today,
+            "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
+        },
+    )
+
+
+@permission_required("minors.view_activity", raise_exception=True)
+def activity_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    activities = selectors.activity_list(
+        request.user, q=g.get("q", "").strip(), kind=g.get("kind", ""), year=g.get("year", "")
+    )
+    return render(
+        request,
+        "minors/activity_list.html",
+        {
+            "page_obj": _page(request, activities),
+            "kinds": ActivityKind.choices,
+            "years": range(selectors.core_selectors.local_today().year, 2023, -1),
+        },
+    )
+
+
+@permission_required("minors.add_activity", raise_exception=True)
+def activity_new(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    form = ActivityForm(request.POST or None, station=station, initial={"sessions": 1})
+    if request.method == "POST" and form.is_valid():
+        activity = services.activity_record(
+            station=station, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The activity is recorded."))
+        return redirect("minors:activity_detail", pk=activity.pk)
+    return render(request, "minors/form.html", {"form": form, "title": _("Record an activity")})
+
+
+@permission_required("minors.view_activity", raise_exception=True)
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_for_user_or_404(Activity, request.user, pk=pk)
+    return render(
+        request,
+        "minors/activity_detail.html",
+        {"activity": activity, "history": history_rows(activity)},
+    )
+
+
+@permission_required("minors.change_activity", raise_exception=True)
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_for_user_or_404(Activity, request.user, pk=pk)
+    form = ActivityForm(request.POST or None, instance=activity, station=activity.station)
+    if request.method == "POST" and form.is_valid():
+        services.activity_update(activity=activity, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The activity is saved."))
+        return redirect("minors:activity_detail", pk=activity.pk)
+    return render(request, "minors/form.html", {"form": form, "title": _("Edit the activity")})
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+@permission_required("minors.view_minorcase", raise_exception=True)
+def figures(request: HttpRequest) -> HttpResponse:
+    """The year's minors figures with the definition of each (what the reports are built from)."""
+    station = current_station(request)
+    today = selectors.core_selectors.local_today()
+    try:
+        year = int(request.GET.get("year", today.year))
+        start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+    except ValueError:
+        raise Http404 from None
+    if start > end:
+        raise Http404
+    keys = [m.key for m in registry.all_metrics() if m.key.startswith("minors.")]
+    values = registry.compute_many(keys, station, start, end)
+    rows = [
+        (m, registry.format_value(m, values[m.key]), _(m.doc))
+        for m in registry.all_metrics()
+        if m.key in values
+    ]
+    return render(
+        request,
+        "minors/figures.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "year": year,
+            "years": range(today.year, 2023, -1),
+        },
+    )
+
+
+# --- access log ------------------------------------------------------------------------------
+
+
+@permission_required("minors.view_accesslog", raise_exception=True)
+def access_log(request: HttpRequest) -> HttpResponse:
+    entries = AccessLog.objects.for_user(request.user).select_related("user")
+    g = request.GET
+    if g.get("q", "").strip():
+        entries = entries.filter(record_label__icontains=g["q"].strip())
+    if g.get("user", "").strip():
+        entries = entries.filter(user__username__icontains=g["user"].strip())
+    if g.get("type") in ("minorcase", "child"):
+        entries = entries.filter(record_type=g["type"])
+    return render(request, "minors/access_log.html", {"page_obj": _page(request, entries)})
