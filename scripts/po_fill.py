@@ -37,7 +37,9 @@ def fill_entry(entry: str, translations: dict[str, str]) -> tuple[str, str | Non
     if msgid not in translations:
         empty = any(line in ('msgstr ""', 'msgstr[0] ""') for line in lines[head_end:])
         only_line = len(lines) - head_end == 1
-        return entry, msgid if empty and only_line else None
+        # makemessages marks a guessed translation fuzzy: gettext ignores it, so it is missing too.
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        return entry, msgid if (empty and only_line) or fuzzy else None
     head = [line for line in lines[:head_end] if not line.startswith("#| ")]
     head = [line.replace(", fuzzy", "") for line in head if line != "#, fuzzy"]
     key = "msgstr[0] " if plural else "msgstr "
