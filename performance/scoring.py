@@ -191,6 +191,7 @@ class Line:
     has_evidence: bool = False
     deviation: str = ""
     measure: str = ""
+    missing_reason: str = ""  # why the actual is missing (e.g. a metric not registered)
 
 
 @dataclass(frozen=True)
@@ -364,7 +365,7 @@ def _findings(
                     E,
                     "actual.missing",
                     (name,),
-                    r.problem or _("The indicator has no actual value."),
+                    r.problem or r.line.missing_reason or _("The indicator has no actual value."),
                 )
             )
         if r.lost_points and not r.line.deviation.strip():
