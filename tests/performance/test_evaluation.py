@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from performance.models import Framework
-from performance.selectors import compute_report
 from performance.seed_2024 import INDICATORS_2024
+from performance.selectors import compute_report
 
 from .seed_figures import ACTUALS_2024, SCORES_2024
 
