@@ -244,7 +244,8 @@ class Evaluation(models.Model):
         verbose_name=_("reopened by"),
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
-    history = HistoricalRecords()
+    # The snapshot is not copied into every history row: the stored PDF and its hash are.
+    history = HistoricalRecords(excluded_fields=["snapshot"])
 
     objects = StationScopedQuerySet.as_manager()
     station_path = "framework__station"
