@@ -56,6 +56,11 @@ class ScoringError(ValueError):
     """An input the rules refuse (e.g. a tier's score outside its band)."""
 
 
+def plain(value: Decimal) -> str:
+    """A number for a message: 20 rather than 2E+1, 1.5 rather than 1.50."""
+    return format(value.normalize(), "f")
+
+
 def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
     """Round once, half up (away from zero for a half), to ``places`` decimals."""
     exact = Fraction(value)
@@ -83,7 +88,7 @@ def check_tier_score(tier: Tier, weight: Decimal, score: Decimal) -> None:
     if not inside:
         raise ScoringError(
             _("A score of %(score)s is outside the band of its tier (%(low)s to %(high)s).")
-            % {"score": score, "low": low.normalize(), "high": high.normalize()}
+            % {"score": score, "low": plain(low), "high": plain(high)}
         )
 
 
@@ -325,7 +330,7 @@ def _findings(
                 E,
                 "weights.total",
                 (),
-                _("All weights add up to %(sum)s, not 100.") % {"sum": weights.normalize()},
+                _("All weights add up to %(sum)s, not 100.") % {"sum": plain(weights)},
             )
         )
     groups: dict[str, Decimal] = {}
@@ -343,7 +348,7 @@ def _findings(
                     "weights.level1_mismatch",
                     (name,),
                     _("The weights of %(group)s add up to %(have)s, but %(want)s is declared.")
-                    % {"group": name, "have": have.normalize(), "want": want.normalize()},
+                    % {"group": name, "have": plain(have), "want": plain(want)},
                 )
             )
     if BUDGET_GROUP in declared and declared[BUDGET_GROUP] != budget_weight:
@@ -353,7 +358,7 @@ def _findings(
                 "weights.level1_mismatch",
                 (BUDGET_LINE,),
                 _("The budget line weighs %(have)s, but %(want)s is declared.")
-                % {"have": budget_weight.normalize(), "want": declared[BUDGET_GROUP].normalize()},
+                % {"have": plain(budget_weight), "want": plain(declared[BUDGET_GROUP])},
             )
         )
 
@@ -396,7 +401,7 @@ def _findings(
                         "The actual %(actual)s far exceeds the target %(target)s: the target was "
                         "probably set too low."
                     )
-                    % {"actual": r.line.actual, "target": r.line.target},
+                    % {"actual": plain(r.line.actual), "target": plain(r.line.target)},
                 )
             )
         if r.line.manual and not r.line.has_evidence:

@@ -272,3 +272,8 @@ def test_an_undeclared_group_is_a_mismatch():
     lines = seed_lines(**{"安全事故发生率": {"level1": "其他指标"}})
     groups = [f.lines for f in evaluate(lines).findings if f.code == "weights.level1_mismatch"]
     assert ("其他指标",) in groups and ("效益指标",) in groups
+
+
+def test_messages_write_numbers_plainly():
+    messages = " ".join(f.message for f in evaluate().findings)
+    assert "110" in messages and "E+" not in messages
