@@ -173,3 +173,41 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class CopyForm(forms.Form):
+    """A new year from last year's framework: the year and each line's new target."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, lines: list, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = year
+        self.lines = lines
+        for line in lines:
+            self.fields[f"target-{line.indicator.pk}"] = forms.CharField(
+                label=_("New target"), initial=line.suggested, max_length=60
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for line in self.lines:
+            name = f"target-{line.indicator.pk}"
+            value = (data.get(name) or "").strip()
+            if value and not line.indicator.kind.is_manual_kind:
+                try:
+                    Decimal(value)
+                except InvalidOperation:
+                    self.add_error(
+                        name, _("The target of this kind is a number, without its sign.")
+                    )
+        return data
+
+    def targets(self) -> dict[int, str]:
+        return {
+            line.indicator.pk: self.cleaned_data[f"target-{line.indicator.pk}"].strip()
+            for line in self.lines
+        }
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(line, self[f"target-{line.indicator.pk}"]) for line in self.lines]

@@ -8,7 +8,7 @@ do not change it. Numbers come from the metric registry and ``budget.api`` only.
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -141,3 +141,45 @@ def evaluation_report(framework: Framework) -> Report:
     if evaluation.is_final and evaluation.snapshot:
         return Report.from_snapshot(evaluation.snapshot)
     return compute_report(framework)
+
+
+@dataclass(frozen=True)
+class CopyLine:
+    """A line of last year's framework, with the actuals of the years on record beside it."""
+
+    indicator: Indicator
+    actuals: list[tuple[int, str]]  # (year, value as printed; "" when none)
+    suggested: str
+
+
+def years_on_record(station, up_to: int, limit: int = 3) -> list[int]:
+    """The station's most recent years with a framework, oldest first."""
+    years = Framework.objects.filter(station=station, year__lte=up_to).order_by("-year")
+    return sorted(years.values_list("year", flat=True)[:limit])
+
+
+def copy_preview(source: Framework) -> tuple[list[int], list[CopyLine]]:
+    """Each line of ``source`` with the actuals of the years on record and a suggested target."""
+    from .planning import suggest_target
+    from .report import plain
+
+    years = years_on_record(source.station, source.year)
+    indicators = list(source.indicators.all())
+    keys = [i.metric_key for i in indicators if i.metric_key]
+    by_year = {year: metric_actuals(source.station, year, keys)[0] for year in years}
+    lines = []
+    for indicator in indicators:
+        values = (
+            [by_year[y].get(indicator.metric_key) for y in years] if indicator.metric_key else []
+        )
+        lines.append(
+            CopyLine(
+                indicator=indicator,
+                actuals=[
+                    (y, plain(v) if v is not None else "")
+                    for y, v in zip(years, values or [None] * len(years), strict=True)
+                ],
+                suggested=suggest_target(indicator.kind, indicator.target, values),
+            )
+        )
+    return years, lines

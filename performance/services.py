@@ -224,3 +224,20 @@ def evaluation_reopen(*, framework: Framework, acting_user: Any, reason: str) ->
     evaluation.pdf = ""
     evaluation.pdf_sha256 = ""
     return save_audited(evaluation, acting_user=acting_user, reason=reason.strip())
+
+
+@transaction.atomic
+def framework_import(
+    *, framework: Framework, rows: list[dict[str, Any]], acting_user: Any
+) -> Framework:
+    """Replace the framework's lines with the imported ones; notes of a line kept by name."""
+    _ensure_draft(framework)
+    existing = {i.name: i for i in framework.indicators.all()}
+    for values in rows:
+        indicator = existing.pop(values["name"], None) or Indicator(framework=framework)
+        for name, value in values.items():
+            setattr(indicator, name, value)
+        save_audited(indicator, acting_user=acting_user, reason=_("imported from Excel"))
+    for indicator in existing.values():
+        delete_audited(indicator, acting_user=acting_user, reason=_("imported from Excel"))
+    return framework

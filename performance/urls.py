@@ -9,6 +9,9 @@ urlpatterns = [
     path("frameworks/new/", views.framework_create, name="framework_create"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
     path("frameworks/<int:pk>/edit/", views.framework_edit, name="framework_edit"),
+    path("frameworks/<int:pk>/copy/", views.framework_copy, name="framework_copy"),
+    path("frameworks/<int:pk>/export.xlsx", views.framework_export, name="framework_export"),
+    path("frameworks/<int:pk>/import/", views.framework_import, name="framework_import"),
     path("frameworks/<int:pk>/indicators/new/", views.indicator_edit, name="indicator_add"),
     path(
         "frameworks/<int:pk>/indicators/<int:indicator_pk>/",

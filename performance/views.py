@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from rescue_station.audit import history_rows
 from rescue_station.scoping import current_station, get_for_user_or_404
-from rescue_station.spreadsheets import workbook_response
+from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
 
 from . import services
 from .forms import (
+    CopyForm,
     FrameworkCreateForm,
     FrameworkForm,
     IndicatorForm,
@@ -28,7 +29,8 @@ from .forms import (
 )
 from .models import Framework, Indicator
 from .rendering import render_pdf, render_xlsx
-from .selectors import evaluation_for, evaluation_report
+from .selectors import copy_preview, evaluation_for, evaluation_report
+from .sheets import framework_workbook, parse_framework_sheet
 
 
 def _framework(request: HttpRequest, pk: int) -> Framework:
@@ -336,3 +338,69 @@ def evaluation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The evaluation was reopened."))
     return redirect("performance:form", pk=framework.pk)
+
+
+@permission_required("performance.add_framework", raise_exception=True)
+def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start next year from this framework, with the actuals on record and a suggested target."""
+    source = _framework(request, pk)
+    years, lines = copy_preview(source)
+    form = CopyForm(request.POST or None, lines=lines, year=source.year + 1)
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = services.framework_copy(
+                source=source,
+                year=form.cleaned_data["year"],
+                acting_user=request.user,
+                targets=form.targets(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The framework was created."))
+            return redirect("performance:framework", pk=framework.pk)
+    return render(
+        request,
+        "performance/framework_copy.html",
+        {"framework": source, "years": years, "form": form},
+    )
+
+
+@permission_required("performance.view_framework", raise_exception=True)
+def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    name = f"{framework.year}年度绩效指标-{framework.station.name}.xlsx"
+    return workbook_response(framework_workbook(framework), name)
+
+
+@permission_required("performance.change_indicator", raise_exception=True)
+def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload, preview (nothing saved), confirm: the framework's lines are replaced at once."""
+    framework = _framework(request, pk)
+    context: dict = {"framework": framework}
+    if request.method == "POST" and "token" in request.POST:
+        data = take_upload(request, request.POST["token"])
+        result = parse_framework_sheet(data) if data else None
+        if result is None or not result.ok:
+            messages.error(request, _("The upload expired: choose the file again."))
+            return redirect("performance:framework_import", pk=framework.pk)
+        try:
+            services.framework_import(
+                framework=framework, rows=result.rows, acting_user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _validation_message(error))
+        else:
+            messages.success(request, _("The indicators were imported."))
+        return redirect("performance:framework", pk=framework.pk)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose an Excel file."))
+            return redirect("performance:framework_import", pk=framework.pk)
+        data = upload.read()
+        result = parse_framework_sheet(data)
+        context["result"] = result
+        if result.ok:
+            context["token"] = stash_upload(request, data)
+    return render(request, "performance/framework_import.html", context)
