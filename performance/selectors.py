@@ -183,3 +183,14 @@ def copy_preview(source: Framework) -> tuple[list[int], list[CopyLine]]:
             )
         )
     return years, lines
+
+
+def narrative_drafts(framework: Framework) -> dict[str, str]:
+    """Sentences with the year's figures for the narrative sections (nothing is saved)."""
+    from .drafting import DRAFT_METRICS, draft_sections
+
+    values, _problems = metric_actuals(framework.station, framework.year, DRAFT_METRICS)
+    block = load_budget_block(station=framework.station, year=framework.year)
+    return draft_sections(
+        year=framework.year, values=values, block=block, report=compute_report(framework)
+    )

@@ -29,7 +29,7 @@ from .forms import (
 )
 from .models import Framework, Indicator
 from .rendering import render_pdf, render_xlsx
-from .selectors import copy_preview, evaluation_for, evaluation_report
+from .selectors import copy_preview, evaluation_for, evaluation_report, narrative_drafts
 from .sheets import framework_workbook, parse_framework_sheet
 
 
@@ -286,6 +286,9 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
     evaluation = services.evaluation_ensure(framework=framework, acting_user=request.user)
     texts = {s.key: s.body for s in evaluation.sections.all()}
+    drafted = request.method == "GET" and "draft" in request.GET
+    if drafted:
+        texts |= narrative_drafts(framework)
     form = NarrativeForm(request.POST or None, texts=texts)
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,7 +303,7 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "performance/narrative_edit.html",
-        {"framework": framework, "evaluation": evaluation, "form": form},
+        {"framework": framework, "evaluation": evaluation, "form": form, "drafted": drafted},
     )
 
 
