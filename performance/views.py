@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rescue_station import registry
 from rescue_station.audit import history_rows
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
@@ -91,7 +92,8 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(framework)
     report = evaluation_report(framework)
     rows = {r.indicator_id: r for r in report.rows}
-    indicators = [(i, rows.get(i.pk)) for i in framework.indicators.all()]
+    labels = {m.key: m.label for m in registry.all_metrics()}
+    indicators = [(i, rows.get(i.pk), labels.get(i.metric_key)) for i in framework.indicators.all()]
     return render(
         request,
         "performance/framework.html",
