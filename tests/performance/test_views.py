@@ -164,3 +164,26 @@ def test_a_new_framework_copies_last_years_lines(demo_2024, client_for, station)
     assert new.indicators.count() == 21
     assert new.indicators.get(name="流浪乞讨人员救助工作期间").target == "2026"
     assert not new.indicators.exclude(deviation="").exists()
+
+
+def test_removing_an_indicator_takes_the_finance_officer_and_its_station(
+    demo_2024, client_for, other_framework
+):
+    indicator = demo_2024.indicators.get(name="护送返乡人数")
+    url = reverse("performance:indicator_delete", args=[demo_2024.pk, indicator.pk])
+    assert Client().post(url).status_code == 302  # to the login page
+    assert client_for("supervisor").post(url).status_code == 403
+    other_url = reverse("performance:indicator_delete", args=[other_framework.pk, indicator.pk])
+    assert client_for("finance_officer").post(other_url).status_code == 404
+    assert demo_2024.indicators.filter(pk=indicator.pk).exists()
+    assert client_for("finance_officer").post(url).status_code == 302
+    assert not demo_2024.indicators.filter(pk=indicator.pk).exists()
+
+
+def test_creating_a_framework_takes_the_finance_officer(demo_2024, client_for):
+    url = reverse("performance:framework_create")
+    assert client_for("supervisor").post(url, {"year": 2031}).status_code == 403
+    assert client_for("finance_officer").post(url, {"year": 2031}).status_code == 302
+    response = client_for("finance_officer").post(url, {"year": 2031})
+    assert response.status_code == 400  # the year exists already: nothing created twice
+    assert Framework.objects.filter(year=2031).count() == 1
