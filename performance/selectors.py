@@ -179,7 +179,11 @@ def copy_preview(source: Framework) -> tuple[list[int], list[CopyLine]]:
                     (y, plain(v) if v is not None else "")
                     for y, v in zip(years, values or [None] * len(years), strict=True)
                 ],
-                suggested=suggest_target(indicator.kind, indicator.target, values),
+                suggested=(
+                    str(source.year + 1)  # a period line moves with the year
+                    if indicator.comparator == "period" and indicator.target == str(source.year)
+                    else suggest_target(indicator.kind, indicator.target, values)
+                ),
             )
         )
     return years, lines

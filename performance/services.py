@@ -99,8 +99,8 @@ def framework_copy(
     )
     for old in source.indicators.all():
         target = (targets or {}).get(old.pk, old.target)
-        if old.comparator == "period" and old.target == str(source.year):
-            target = str(year)
+        if old.comparator == "period" and target in (str(source.year), str(source.year + 1)):
+            target = str(year)  # the period of the new year, whichever year it is
         save_audited(
             Indicator(
                 framework=framework,

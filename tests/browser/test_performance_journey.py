@@ -50,3 +50,26 @@ def test_a_finance_officer_writes_a_deviation_note_and_downloads_the_pdf(
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+    if SHOTS:
+        page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/copy/")
+        shot(page, "copy")
+
+
+def test_a_station_head_finalises_the_corrected_report_and_sees_its_hash(
+    demo_2024,  # noqa: F811
+    login,
+    page,
+    live_server,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    demo_2024.indicators.filter(name="生活无着流浪乞讨救助对象及未成年人满意度").update(weight=10)
+    login("supervisor")
+    page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/form/")
+    expect(page.get_by_test_id("findings")).not_to_contain_text("错误")
+    page.get_by_role("button", name="定稿").click()
+    expect(page.get_by_test_id("status")).to_have_text("已定稿")
+    demo_2024.refresh_from_db()
+    expect(page.get_by_test_id("sha256")).to_have_text(demo_2024.evaluation.pdf_sha256)
+    shot(page, "final")

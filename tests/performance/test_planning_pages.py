@@ -97,3 +97,9 @@ def test_a_bad_sheet_imports_nothing_and_names_its_errors(demo_2024, client_for)
     assert (2, "类型") in errors and (3, "分值") in errors
     assert "token" not in response.context
     assert list(demo_2024.indicators.values_list("comparator", "weight")) == before
+
+
+def test_a_period_line_moves_with_the_year(demo_2024):
+    _years, lines = copy_preview(demo_2024)
+    line = next(x for x in lines if x.indicator.name == "流浪乞讨人员救助工作期间")
+    assert line.suggested == "2025"
