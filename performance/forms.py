@@ -158,14 +158,25 @@ class NotesForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    def __init__(self, *args: Any, texts: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, texts: dict[str, str], drafts: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        """An empty section takes its draft; a written one keeps its text, the draft beside it."""
         super().__init__(*args, **kwargs)
+        drafts = drafts or {}
         for key, label in ReportSection.Key.choices:
+            text = texts.get(key, "")
+            draft = drafts.get(key, "")
             self.fields[key] = forms.CharField(
                 label=label,
                 required=False,
-                initial=texts.get(key, ""),
-                widget=forms.Textarea(attrs={"rows": 8 if key == "performance" else 4}),
+                initial=text if text.strip() else draft,
+                help_text=(
+                    _("Drafted from the figures: %(draft)s") % {"draft": draft}
+                    if draft and text.strip() and draft != text
+                    else ""
+                ),
+                widget=forms.Textarea(attrs={"rows": 10 if key == "performance" else 5}),
             )
 
 

@@ -289,9 +289,8 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = services.evaluation_ensure(framework=framework, acting_user=request.user)
     texts = {s.key: s.body for s in evaluation.sections.all()}
     drafted = request.method == "GET" and "draft" in request.GET
-    if drafted:
-        texts |= narrative_drafts(framework)
-    form = NarrativeForm(request.POST or None, texts=texts)
+    drafts = narrative_drafts(framework) if drafted else None
+    form = NarrativeForm(request.POST or None, texts=texts, drafts=drafts)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_sections_set(

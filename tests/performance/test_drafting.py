@@ -23,9 +23,14 @@ def test_a_draft_is_shown_for_editing_and_saved_only_on_save(demo_2024, client_f
     client = client_for("finance_officer")
     url = reverse("performance:narrative", args=[demo_2024.pk])
     before = ReportSection.objects.get(evaluation__framework=demo_2024, key="budget").body
+    ReportSection.objects.filter(evaluation__framework=demo_2024, key="budget").update(body="")
     page = client.get(url + "?draft=1")
     form = page.context["form"]
-    assert "562.58" in form["budget"].initial
+    assert "562.58" in form["budget"].initial  # an empty section takes its draft
+    written = form.fields["performance"]
+    assert written.initial.startswith("（一）整体支出绩效情况")  # a written one keeps its text
+    assert "（5577人天次）" in written.help_text  # with the draft beside it
+    before = ""
     assert ReportSection.objects.get(evaluation__framework=demo_2024, key="budget").body == before
     data = {name: form[name].initial for name in form.fields}
     data["budget"] = "改写后的预算说明。"
