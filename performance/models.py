@@ -148,7 +148,15 @@ class Indicator(models.Model):
     )
     tier = models.CharField(_("tier"), max_length=12, choices=TierChoice.choices, blank=True)
     tier_score = models.DecimalField(
-        _("score given by the evaluator"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("score given by the evaluator"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Inside the tier's band: achieved 80–100% of the weight, partly 60–80%, not achieved "
+            "below 60%. Empty for an achieved line: full marks."
+        ),
     )
     deviation = models.TextField(_("deviation reason"), blank=True)
     measure = models.TextField(_("improvement measure"), blank=True)

@@ -157,10 +157,15 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = Non
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect("performance:framework", pk=framework.pk)
+    row = None
+    if indicator is not None:
+        row = next(
+            (r for r in evaluation_report(framework).rows if r.indicator_id == indicator.pk), None
+        )
     return render(
         request,
         "performance/indicator_edit.html",
-        {"framework": framework, "indicator": indicator, "form": form},
+        {"framework": framework, "indicator": indicator, "form": form, "row": row},
     )
 
 

@@ -187,3 +187,13 @@ def test_creating_a_framework_takes_the_finance_officer(demo_2024, client_for):
     response = client_for("finance_officer").post(url, {"year": 2031})
     assert response.status_code == 400  # the year exists already: nothing created twice
     assert Framework.objects.filter(year=2031).count() == 1
+
+
+def test_a_line_that_lost_points_asks_for_its_reason_on_its_page(demo_2024, client_for):
+    indicator = demo_2024.indicators.get(name="流浪乞讨救助人次数")
+    indicator.deviation = ""
+    indicator.save()
+    url = reverse("performance:indicator_edit", args=[demo_2024.pk, indicator.pk])
+    html = client_for("finance_officer").get(url).content.decode()
+    assert 'class="notice" data-testid="line-score"' in html
+    assert "5577" in html and "2.2" in html
