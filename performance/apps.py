@@ -6,4 +6,6 @@ class PerformanceConfig(AppConfig):
     name = "performance"
     verbose_name = _("Performance evaluation")
     # (url name, label, permission): see rescue_station.navigation.
-    nav_items: list = []
+    nav_items = [
+        ("performance:index", _("Performance self-evaluation"), "performance.view_framework"),
+    ]

@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "performance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("frameworks/new/", views.framework_create, name="framework_create"),
+    path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
+    path("frameworks/<int:pk>/edit/", views.framework_edit, name="framework_edit"),
+    path("frameworks/<int:pk>/copy/", views.framework_copy, name="framework_copy"),
+    path("frameworks/<int:pk>/export.xlsx", views.framework_export, name="framework_export"),
+    path("frameworks/<int:pk>/import/", views.framework_import, name="framework_import"),
+    path("frameworks/<int:pk>/indicators/new/", views.indicator_edit, name="indicator_add"),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/",
+        views.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/delete/",
+        views.indicator_delete,
+        name="indicator_delete",
+    ),
+    path("frameworks/<int:pk>/form/", views.evaluation_form, name="form"),
+    path("frameworks/<int:pk>/report.pdf", views.evaluation_pdf, name="pdf"),
+    path("frameworks/<int:pk>/form.xlsx", views.evaluation_xlsx, name="xlsx"),
+    path("frameworks/<int:pk>/evaluation.json", views.evaluation_json, name="json"),
+    path("frameworks/<int:pk>/narrative/", views.narrative_edit, name="narrative"),
+    path("frameworks/<int:pk>/finalise/", views.evaluation_finalise, name="finalise"),
+    path("frameworks/<int:pk>/reopen/", views.evaluation_reopen, name="reopen"),
+]

@@ -1,0 +1,224 @@
+"""Forms of the performance app; messages in Chinese through gettext."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rescue_station import registry
+
+from .models import Framework, Indicator, ReportSection
+
+
+def metric_choices(current: str = "") -> list[tuple[str, str]]:
+    """The registry's metrics with their labels; a key no longer registered stays pickable."""
+    choices = [("", _("— entered by hand —"))]
+    choices += [(m.key, f"{m.label}（{m.key}）") for m in registry.all_metrics()]
+    if current and current not in {k for k, _label in choices}:
+        choices.append((current, _("%(key)s (not registered)") % {"key": current}))
+    return choices
+
+
+def weights_text(weights: dict[str, Any]) -> str:
+    return "\n".join(f"{name} {value}" for name, value in weights.items())
+
+
+class FrameworkCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    copy_from = forms.ModelChoiceField(
+        label=_("Start from the framework of"),
+        queryset=Framework.objects.none(),
+        required=False,
+        help_text=_("Its lines and targets are copied; actuals and notes are not."),
+    )
+
+    def __init__(self, *args: Any, frameworks=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if frameworks is not None:
+            self.fields["copy_from"].queryset = frameworks
+
+
+class FrameworkForm(forms.ModelForm):
+    declared_text = forms.CharField(
+        label=_("Declared level-1 weights"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One group a line: its name, a space, its weight (预算执行率 10)."),
+    )
+
+    class Meta:
+        model = Framework
+        fields = [
+            "places",
+            "far_exceeded_threshold",
+            "expected_goals",
+            "achieved_goals",
+            "budget_deviation",
+            "budget_measure",
+        ]
+        widgets = {
+            "expected_goals": forms.Textarea(attrs={"rows": 6}),
+            "achieved_goals": forms.Textarea(attrs={"rows": 6}),
+            "budget_deviation": forms.Textarea(attrs={"rows": 3}),
+            "budget_measure": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["declared_text"].initial = weights_text(self.instance.declared_weights or {})
+        self.order_fields(["declared_text"])
+
+    def clean_declared_text(self) -> dict[str, str]:
+        weights: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["declared_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _sep, value = line.strip().rpartition(" ")
+            try:
+                weight = Decimal(value)
+            except InvalidOperation:
+                weight = Decimal(-1)
+            if not name.strip() or weight < 0:
+                raise forms.ValidationError(
+                    _("Line %(number)s: write the group's name, a space and its weight.")
+                    % {"number": number}
+                )
+            weights[name.strip()] = format(weight.normalize(), "f")
+        if not weights:
+            raise forms.ValidationError(_("Give at least one group and its weight."))
+        return weights
+
+
+class IndicatorForm(forms.ModelForm):
+    metric_key = forms.ChoiceField(label=_("Metric"), required=False)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "order",
+            "level1",
+            "level2",
+            "name",
+            "comparator",
+            "target",
+            "unit",
+            "weight",
+            "metric_key",
+            "manual_actual",
+            "evidence",
+            "evidence_file",
+            "tier",
+            "tier_score",
+            "deviation",
+            "measure",
+        ]
+        widgets = {
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+            "deviation": forms.Textarea(attrs={"rows": 3}),
+            "measure": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["metric_key"].choices = metric_choices(self.instance.metric_key)
+        self.fields["metric_key"].help_text = Indicator._meta.get_field("metric_key").help_text
+
+
+class NotesForm(forms.Form):
+    """The deviation reason and improvement measure beside each line of the form."""
+
+    def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            self.fields[f"deviation-{indicator.pk}"] = forms.CharField(
+                label=_("Deviation reason"),
+                required=False,
+                initial=indicator.deviation,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"measure-{indicator.pk}"] = forms.CharField(
+                label=_("Improvement measure"),
+                required=False,
+                initial=indicator.measure,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def notes(self) -> list[tuple[Indicator, str, str]]:
+        return [
+            (
+                i,
+                self.cleaned_data[f"deviation-{i.pk}"],
+                self.cleaned_data[f"measure-{i.pk}"],
+            )
+            for i in self.indicators
+        ]
+
+
+class NarrativeForm(forms.Form):
+    def __init__(
+        self, *args: Any, texts: dict[str, str], drafts: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        """An empty section takes its draft; a written one keeps its text, the draft beside it."""
+        super().__init__(*args, **kwargs)
+        drafts = drafts or {}
+        for key, label in ReportSection.Key.choices:
+            text = texts.get(key, "")
+            draft = drafts.get(key, "")
+            self.fields[key] = forms.CharField(
+                label=label,
+                required=False,
+                initial=text if text.strip() else draft,
+                help_text=(
+                    _("Drafted from the figures: %(draft)s") % {"draft": draft}
+                    if draft and text.strip() and draft != text
+                    else ""
+                ),
+                widget=forms.Textarea(attrs={"rows": 10 if key == "performance" else 5}),
+            )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class CopyForm(forms.Form):
+    """A new year from last year's framework: the year and each line's new target."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, lines: list, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = year
+        self.lines = lines
+        for line in lines:
+            self.fields[f"target-{line.indicator.pk}"] = forms.CharField(
+                label=_("New target"), initial=line.suggested, max_length=60
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for line in self.lines:
+            name = f"target-{line.indicator.pk}"
+            value = (data.get(name) or "").strip()
+            if value and not line.indicator.kind.is_manual_kind:
+                try:
+                    Decimal(value)
+                except InvalidOperation:
+                    self.add_error(
+                        name, _("The target of this kind is a number, without its sign.")
+                    )
+        return data
+
+    def targets(self) -> dict[int, str]:
+        return {
+            line.indicator.pk: self.cleaned_data[f"target-{line.indicator.pk}"].strip()
+            for line in self.lines
+        }
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(line, self[f"target-{line.indicator.pk}"]) for line in self.lines]

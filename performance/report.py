@@ -1,0 +1,360 @@
+"""The evaluation as plain data: rows, funds block, total, grade, findings, narrative.
+
+Built once from the scoring result (``build_report``) or read back from a finalised evaluation's
+snapshot (``Report.from_snapshot``); the HTML form, the PDF, the XLSX and the JSON all read this.
+Every number is already formatted here, as the form prints it, so that the outputs cannot differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from itertools import zip_longest
+from typing import TYPE_CHECKING, Any
+
+from budget.api import BASIC, PROJECT, BudgetBlock
+from rescue_station.formatting import yuan_to_wan
+
+from . import scoring
+
+if TYPE_CHECKING:
+    from .models import Framework, Indicator
+
+LEVEL1_ORDER = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+LEVEL2_ORDER = [
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+]
+SIGNS = {">=": "≥", ">": ">", "=": "=", "<": "<", "<=": "≤"}
+# The form's income rows (按收入性质分) and which budget sources each one shows.
+FORM_SOURCES = [
+    ("一般公共预算", ("一般公共预算",)),
+    ("政府性基金拨款", ("政府性基金",)),
+    ("纳入专户管理的非税收入拨款", ("纳入专户管理的非税收入",)),
+    # The form has no row of its own for these two; they are 其他资金 on it.
+    ("其他资金", ("其他资金", "国有资本经营预算", "社会保险基金预算")),
+]
+FORM_NATURES = [("基本支出", BASIC), ("项目支出", PROJECT)]
+
+
+def plain(value: Decimal | None) -> str:
+    """A number as entered: no exponent, no trailing zeros (3.00 → 3, 20 → 20, 99.960 → 99.96)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def wan(value: Decimal | None) -> str:
+    wan_value = yuan_to_wan(value)
+    return "" if wan_value is None else str(wan_value)
+
+
+def places_text(value: Decimal | None, places: int) -> str | None:
+    if value is None:
+        return None
+    return str(scoring.round_half_up(value, places))
+
+
+def printed_target(comparator: str, target: str, unit: str) -> str:
+    """年度指标值 as officials write it: ≥7500, =100, 0 for an `=` target of 0, 2024年."""
+    if comparator == "period":
+        return f"{target}{unit}" if unit and not target.endswith(unit) else target
+    if comparator == "qualitative":
+        return target
+    if comparator == "=" and Decimal(target) == 0:
+        return plain(Decimal(target))
+    return f"{SIGNS[comparator]}{target}"
+
+
+@dataclass
+class Row:
+    level1: str
+    level2: str
+    name: str
+    comparator: str
+    target: str
+    unit: str
+    actual: str | None
+    source: str
+    weight: str
+    score: str | None
+    deviation: str
+    measure: str
+    printed_target: str = ""
+    lost_points: bool = False
+    far_exceeded: bool = False
+    error: bool = False
+    indicator_id: int | None = None
+
+    JSON_KEYS = (
+        "level1",
+        "level2",
+        "name",
+        "comparator",
+        "target",
+        "unit",
+        "actual",
+        "source",
+        "weight",
+        "score",
+        "deviation",
+        "measure",
+    )
+
+    @property
+    def note(self) -> str:
+        """偏差原因分析及改进措施 as one cell."""
+        return "\n".join(t for t in (self.deviation, self.measure) if t.strip())
+
+
+@dataclass
+class Funds:
+    initial: str
+    adjusted: str
+    executed: str
+    rate: str | None
+    weight: str
+    score: str
+    by_source: list[tuple[str, str]] = field(default_factory=list)
+    by_nature: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class FindingRow:
+    severity: str
+    code: str
+    lines: list[str]
+    message: str
+
+
+@dataclass
+class Report:
+    station: str
+    station_name: str
+    year: int
+    status: str
+    places: int
+    budget: Funds
+    rows: list[Row]
+    total: str
+    grade: str
+    findings: list[FindingRow]
+    declared: dict[str, str] = field(default_factory=dict)
+    expected_goals: str = ""
+    achieved_goals: str = ""
+    sections: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def errors(self) -> list[FindingRow]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def finding_lines(self) -> dict[str, list[FindingRow]]:
+        by_line: dict[str, list[FindingRow]] = {}
+        for finding in self.findings:
+            for line in finding.lines:
+                by_line.setdefault(line, []).append(finding)
+        return by_line
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of DESIGN.md, exactly."""
+        return {
+            "station": self.station,
+            "station_name": self.station_name,
+            "year": self.year,
+            "status": self.status,
+            "places": self.places,
+            "budget": {
+                "initial": self.budget.initial,
+                "adjusted": self.budget.adjusted,
+                "executed": self.budget.executed,
+                "rate": self.budget.rate,
+                "weight": self.budget.weight,
+                "score": self.budget.score,
+            },
+            "indicators": [{k: getattr(r, k) for k in Row.JSON_KEYS} for r in self.rows],
+            "total": self.total,
+            "grade": self.grade,
+            "findings": [
+                {"severity": f.severity, "code": f.code, "lines": f.lines, "message": f.message}
+                for f in self.findings
+            ],
+        }
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """What a finalised evaluation keeps: the JSON form and everything the form prints."""
+        report = asdict(self)
+        return {"evaluation": self.to_json(), "report": report}
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> Report:
+        data = dict(snapshot["report"])
+        budget = dict(data.pop("budget"))
+        budget["by_source"] = [tuple(x) for x in budget["by_source"]]
+        budget["by_nature"] = [tuple(x) for x in budget["by_nature"]]
+        return cls(
+            **{
+                **data,
+                "budget": Funds(**budget),
+                "rows": [Row(**r) for r in data["rows"]],
+                "findings": [FindingRow(**f) for f in data["findings"]],
+                "sections": [tuple(s) for s in data["sections"]],
+            }
+        )
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The indicator rows grouped by level 1, with the row spans of the merged cells."""
+        groups: list[dict[str, Any]] = []
+        for row in self.rows:
+            if not groups or groups[-1]["level1"] != row.level1:
+                groups.append(
+                    {"level1": row.level1, "declared": self.declared.get(row.level1), "rows": []}
+                )
+            groups[-1]["rows"].append({"row": row, "l1_span": 0, "l2_span": 0})
+        for group in groups:
+            items = group["rows"]
+            items[0]["l1_span"] = len(items)
+            start = 0
+            for i in range(1, len(items) + 1):
+                if i == len(items) or items[i]["row"].level2 != items[start]["row"].level2:
+                    items[start]["l2_span"] = i - start
+                    start = i
+        return groups
+
+    @property
+    def funds_rows(self) -> list[tuple[tuple[str, str] | None, tuple[str, str] | None]]:
+        """The income rows beside the nature rows, as the funds block prints them."""
+        return list(zip_longest(self.budget.by_source, self.budget.by_nature))
+
+    @property
+    def weights_sum(self) -> str:
+        total = Decimal(self.budget.weight) + sum(
+            (Decimal(r.weight) for r in self.rows), Decimal(0)
+        )
+        return plain(total)
+
+
+def _order_key(level: str, order: list[str], seen: dict[str, int]) -> tuple[int, int]:
+    if level in order:
+        return (0, order.index(level))
+    return (1, seen.setdefault(level, len(seen)))
+
+
+def ordered(indicators: list[Indicator]) -> list[Indicator]:
+    """产出 (数量, 质量, 时效), 效益, 满意度, 成本; other groups after; framework order within."""
+    seen1: dict[str, int] = {}
+    seen2: dict[str, int] = {}
+    keyed = [
+        (
+            _order_key(i.level1, LEVEL1_ORDER, seen1),
+            _order_key(i.level2, LEVEL2_ORDER, seen2),
+            position,
+            i,
+        )
+        for position, i in enumerate(indicators)
+    ]
+    return [k[-1] for k in sorted(keyed, key=lambda k: k[:3])]
+
+
+def _funds(block: BudgetBlock, budget: scoring.BudgetResult, places: int) -> Funds:
+    by_source = []
+    for label, sources in FORM_SOURCES:
+        amount = sum(
+            (block.by_source[s].adjusted for s in sources if s in block.by_source), Decimal(0)
+        )
+        by_source.append((label, wan(amount) if amount else ""))
+    by_nature = []
+    for label, key in FORM_NATURES:
+        amount = block.by_nature[key].adjusted if key in block.by_nature else Decimal(0)
+        by_nature.append((label, wan(amount) if amount else ""))
+    return Funds(
+        initial=wan(budget.initial),
+        adjusted=wan(budget.adjusted),
+        executed=wan(budget.executed),
+        rate=None if budget.rate is None else str(budget.rate),
+        weight=plain(budget.weight),
+        score=places_text(budget.score, places) or "",
+        by_source=by_source,
+        by_nature=by_nature,
+    )
+
+
+def build_report(
+    *,
+    framework: Framework,
+    indicators: list[Indicator],
+    result: scoring.Result,
+    block: BudgetBlock,
+    status: str,
+    sections: list[tuple[str, str]],
+) -> Report:
+    places = framework.places
+    results = dict(zip([i.pk for i in indicators], result.lines, strict=True))
+    error_lines = {
+        line for f in result.findings if f.severity == scoring.Severity.ERROR for line in f.lines
+    }
+    rows = []
+    for indicator in ordered(indicators):
+        r = results[indicator.pk]
+        kind = indicator.kind
+        if kind.is_manual_kind:
+            actual = indicator.manual_actual.strip() or None
+        else:
+            actual = None if r.line.actual is None else plain(r.line.actual)
+        rows.append(
+            Row(
+                level1=indicator.level1,
+                level2=indicator.level2,
+                name=indicator.name,
+                comparator=indicator.comparator,
+                target=indicator.target,
+                unit=indicator.unit,
+                actual=actual,
+                source=indicator.source,
+                weight=plain(indicator.weight),
+                score=places_text(r.score, places),
+                deviation=indicator.deviation,
+                measure=indicator.measure,
+                printed_target=printed_target(
+                    indicator.comparator, indicator.target, indicator.unit
+                ),
+                lost_points=r.lost_points,
+                far_exceeded=r.far_exceeded,
+                error=indicator.name in error_lines,
+                indicator_id=indicator.pk,
+            )
+        )
+    return Report(
+        station=framework.station.code,
+        station_name=framework.station.name,
+        year=framework.year,
+        status=status,
+        places=places,
+        budget=_funds(block, result.budget, places),
+        rows=rows,
+        total=str(result.total),
+        grade=result.grade,
+        findings=[
+            FindingRow(f.severity.value, f.code, list(f.lines), str(f.message))
+            for f in result.findings
+        ],
+        declared={k: plain(v) for k, v in framework.declared().items()},
+        expected_goals=framework.expected_goals,
+        achieved_goals=framework.achieved_goals,
+        sections=sections,
+    )

@@ -1,0 +1,243 @@
+"""Writes of the performance app: frameworks, indicators, notes, narrative, finalising."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rescue_station.audit import delete_audited, save_audited
+from rescue_station.models import Station
+
+from .models import DEFAULT_DECLARED, Evaluation, Framework, Indicator, ReportSection
+from .selectors import compute_report, evaluation_for
+
+INDICATOR_FIELDS = (
+    "order",
+    "level1",
+    "level2",
+    "name",
+    "comparator",
+    "target",
+    "unit",
+    "weight",
+    "metric_key",
+    "manual_actual",
+    "evidence",
+    "tier",
+    "tier_score",
+    "deviation",
+    "measure",
+)
+
+
+def _ensure_draft(framework: Framework) -> None:
+    evaluation = evaluation_for(framework)
+    if evaluation.is_final:
+        raise ValidationError(_("The evaluation is finalised: reopen it before changing it."))
+
+
+@transaction.atomic
+def framework_create(
+    *,
+    station: Station,
+    year: int,
+    acting_user: Any,
+    declared: dict[str, str] | None = None,
+    places: int = 1,
+    far_exceeded_threshold: Decimal | None = None,
+    expected_goals: str = "",
+    achieved_goals: str = "",
+) -> Framework:
+    framework = Framework(
+        station=station,
+        year=year,
+        declared_weights=dict(declared or DEFAULT_DECLARED),
+        places=places,
+        expected_goals=expected_goals,
+        achieved_goals=achieved_goals,
+    )
+    if far_exceeded_threshold is not None:
+        framework.far_exceeded_threshold = far_exceeded_threshold
+    if Framework.objects.filter(station=station, year=year).exists():
+        raise ValidationError({"year": _("This station already has a framework for that year.")})
+    save_audited(framework, acting_user=acting_user)
+    evaluation_ensure(framework=framework, acting_user=acting_user)
+    return framework
+
+
+@transaction.atomic
+def framework_update(*, framework: Framework, acting_user: Any, **values: Any) -> Framework:
+    _ensure_draft(framework)
+    for name, value in values.items():
+        setattr(framework, name, value)
+    return save_audited(framework, acting_user=acting_user)
+
+
+@transaction.atomic
+def framework_copy(
+    *, source: Framework, year: int, acting_user: Any, targets: dict[int, str] | None = None
+) -> Framework:
+    """A new framework for ``year`` starting from ``source``: same lines, no actuals or notes.
+
+    ``targets`` maps a source indicator's id to the new target (e.g. the suggested one).
+    """
+    framework = framework_create(
+        station=source.station,
+        year=year,
+        acting_user=acting_user,
+        declared=source.declared_weights,
+        places=source.places,
+        far_exceeded_threshold=source.far_exceeded_threshold,
+        expected_goals=source.expected_goals,
+    )
+    for old in source.indicators.all():
+        target = (targets or {}).get(old.pk, old.target)
+        if old.comparator == "period" and target in (str(source.year), str(source.year + 1)):
+            target = str(year)  # the period of the new year, whichever year it is
+        save_audited(
+            Indicator(
+                framework=framework,
+                order=old.order,
+                level1=old.level1,
+                level2=old.level2,
+                name=old.name,
+                comparator=old.comparator,
+                target=target,
+                unit=old.unit,
+                weight=old.weight,
+                metric_key=old.metric_key,
+            ),
+            acting_user=acting_user,
+        )
+    return framework
+
+
+@transaction.atomic
+def indicator_save(
+    *, framework: Framework, acting_user: Any, indicator: Indicator | None = None, **values: Any
+) -> Indicator:
+    _ensure_draft(framework)
+    indicator = indicator or Indicator(framework=framework)
+    if indicator.framework_id != framework.pk:
+        raise PermissionDenied
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    if indicator.pk is None and not values.get("order"):
+        last = framework.indicators.order_by("-order").values_list("order", flat=True).first()
+        indicator.order = (last or 0) + 1
+    return save_audited(indicator, acting_user=acting_user)
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, acting_user: Any) -> None:
+    _ensure_draft(indicator.framework)
+    delete_audited(indicator, acting_user=acting_user)
+
+
+@transaction.atomic
+def indicator_notes_set(
+    *, indicator: Indicator, deviation: str, measure: str, acting_user: Any
+) -> Indicator:
+    """The deviation reason and improvement measure written beside a line."""
+    _ensure_draft(indicator.framework)
+    indicator.deviation = deviation.strip()
+    indicator.measure = measure.strip()
+    return save_audited(indicator, acting_user=acting_user)
+
+
+@transaction.atomic
+def evaluation_ensure(*, framework: Framework, acting_user: Any) -> Evaluation:
+    evaluation = Evaluation.objects.filter(framework=framework).first()
+    if evaluation is None:
+        evaluation = save_audited(Evaluation(framework=framework), acting_user=acting_user)
+    return evaluation
+
+
+@transaction.atomic
+def report_sections_set(
+    *, evaluation: Evaluation, texts: dict[str, str], acting_user: Any
+) -> Evaluation:
+    if evaluation.is_final:
+        raise ValidationError(_("The evaluation is finalised: reopen it before changing it."))
+    for key, body in texts.items():
+        section = ReportSection.objects.filter(evaluation=evaluation, key=key).first()
+        section = section or ReportSection(evaluation=evaluation, key=key)
+        if section.pk and section.body == body:
+            continue
+        section.body = body
+        save_audited(section, acting_user=acting_user)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_finalise(*, framework: Framework, acting_user: Any) -> Evaluation:
+    """Freeze the report: JSON snapshot, stored PDF and its SHA-256. Refused on any error."""
+    from .rendering import render_pdf
+
+    evaluation = Evaluation.objects.select_for_update().get(
+        pk=evaluation_ensure(framework=framework, acting_user=acting_user).pk
+    )
+    if evaluation.is_final:
+        raise ValidationError(_("The evaluation is already finalised."))
+    report = compute_report(framework)
+    if report.has_errors:
+        raise ValidationError(
+            _("The evaluation has errors and cannot be finalised: %(codes)s")
+            % {"codes": ", ".join(sorted({f.code for f in report.errors}))}
+        )
+    report.status = Evaluation.Status.FINAL
+    pdf = render_pdf(report)
+    evaluation.snapshot = report.to_snapshot()
+    evaluation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    evaluation.pdf.save(
+        f"{framework.station.code}-{framework.year}-{evaluation.pdf_sha256[:12]}.pdf",
+        ContentFile(pdf),
+        save=False,
+    )
+    evaluation.status = Evaluation.Status.FINAL
+    evaluation.finalised_at = timezone.now()
+    evaluation.finalised_by = acting_user
+    return save_audited(evaluation, acting_user=acting_user, reason=_("finalised"))
+
+
+@transaction.atomic
+def evaluation_reopen(*, framework: Framework, acting_user: Any, reason: str) -> Evaluation:
+    """A supervisor reopens a finalised report; who, when and why stay on record."""
+    evaluation = Evaluation.objects.select_for_update().get(framework=framework)
+    if not evaluation.is_final:
+        raise ValidationError(_("Only a finalised evaluation can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the evaluation is reopened.")})
+    evaluation.status = Evaluation.Status.DRAFT
+    evaluation.snapshot = None
+    evaluation.reopened_at = timezone.now()
+    evaluation.reopened_by = acting_user
+    evaluation.reopen_reason = reason.strip()
+    # The stored PDF and its hash stay in the history rows; the live record drops them.
+    evaluation.pdf = ""
+    evaluation.pdf_sha256 = ""
+    return save_audited(evaluation, acting_user=acting_user, reason=reason.strip())
+
+
+@transaction.atomic
+def framework_import(
+    *, framework: Framework, rows: list[dict[str, Any]], acting_user: Any
+) -> Framework:
+    """Replace the framework's lines with the imported ones; notes of a line kept by name."""
+    _ensure_draft(framework)
+    existing = {i.name: i for i in framework.indicators.all()}
+    for values in rows:
+        indicator = existing.pop(values["name"], None) or Indicator(framework=framework)
+        for name, value in values.items():
+            setattr(indicator, name, value)
+        save_audited(indicator, acting_user=acting_user, reason=_("imported from Excel"))
+    for indicator in existing.values():
+        delete_audited(indicator, acting_user=acting_user, reason=_("imported from Excel"))
+    return framework

@@ -1,0 +1,415 @@
+"""Pages of the performance app: frameworks, indicators, the self-evaluation form and its files."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rescue_station import registry
+from rescue_station.audit import history_rows
+from rescue_station.scoping import current_station, get_for_user_or_404
+from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
+
+from . import services
+from .forms import (
+    CopyForm,
+    FrameworkCreateForm,
+    FrameworkForm,
+    IndicatorForm,
+    NarrativeForm,
+    NotesForm,
+    ReopenForm,
+)
+from .models import Framework, Indicator
+from .rendering import render_pdf, render_xlsx
+from .selectors import copy_preview, evaluation_for, evaluation_report, narrative_drafts
+from .sheets import framework_workbook, parse_framework_sheet
+
+
+def _framework(request: HttpRequest, pk: int) -> Framework:
+    return get_for_user_or_404(Framework.objects.select_related("station"), request.user, pk=pk)
+
+
+def _validation_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@permission_required("performance.view_framework", raise_exception=True)
+def index(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    frameworks = Framework.objects.for_user(request.user).for_station(station)
+    frameworks = frameworks.select_related("evaluation").order_by("-year")
+    form = FrameworkCreateForm(frameworks=frameworks)
+    return render(
+        request,
+        "performance/index.html",
+        {"station": station, "frameworks": frameworks, "form": form},
+    )
+
+
+@require_POST
+@permission_required("performance.add_framework", raise_exception=True)
+def framework_create(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    frameworks = Framework.objects.for_user(request.user).for_station(station)
+    form = FrameworkCreateForm(request.POST, frameworks=frameworks)
+    if form.is_valid():
+        try:
+            source = form.cleaned_data["copy_from"]
+            if source:
+                framework = services.framework_copy(
+                    source=source, year=form.cleaned_data["year"], acting_user=request.user
+                )
+            else:
+                framework = services.framework_create(
+                    station=station, year=form.cleaned_data["year"], acting_user=request.user
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The framework was created."))
+            return redirect("performance:framework", pk=framework.pk)
+    return render(
+        request,
+        "performance/index.html",
+        {"station": station, "frameworks": frameworks, "form": form},
+        status=400,
+    )
+
+
+@permission_required("performance.view_framework", raise_exception=True)
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The framework editor: settings, the indicator lines and their sources."""
+    framework = _framework(request, pk)
+    evaluation = evaluation_for(framework)
+    report = evaluation_report(framework)
+    rows = {r.indicator_id: r for r in report.rows}
+    labels = {m.key: m.label for m in registry.all_metrics()}
+    indicators = [(i, rows.get(i.pk), labels.get(i.metric_key)) for i in framework.indicators.all()]
+    return render(
+        request,
+        "performance/framework.html",
+        {
+            "framework": framework,
+            "evaluation": evaluation,
+            "report": report,
+            "indicators": indicators,
+            "history": history_rows(framework),
+        },
+    )
+
+
+@permission_required("performance.change_framework", raise_exception=True)
+def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    form = FrameworkForm(request.POST or None, instance=framework)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in FrameworkForm.Meta.fields}
+        values["declared_weights"] = form.cleaned_data["declared_text"]
+        try:
+            services.framework_update(
+                framework=Framework.objects.get(pk=framework.pk),
+                acting_user=request.user,
+                **values,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The framework was saved."))
+            return redirect("performance:framework", pk=framework.pk)
+    return render(
+        request, "performance/framework_edit.html", {"framework": framework, "form": form}
+    )
+
+
+@permission_required("performance.change_indicator", raise_exception=True)
+def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
+    framework = _framework(request, pk)
+    indicator = None
+    if indicator_pk is not None:
+        indicator = get_for_user_or_404(
+            Indicator.objects.filter(framework=framework), request.user, pk=indicator_pk
+        )
+    form = IndicatorForm(request.POST or None, request.FILES or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        values = {
+            name: form.cleaned_data[name]
+            for name in IndicatorForm.Meta.fields
+            if name != "evidence_file" or form.cleaned_data[name] is not None
+        }
+        try:
+            services.indicator_save(
+                framework=framework,
+                acting_user=request.user,
+                indicator=Indicator.objects.get(pk=indicator.pk) if indicator else None,
+                **values,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect("performance:framework", pk=framework.pk)
+    row = None
+    if indicator is not None:
+        row = next(
+            (r for r in evaluation_report(framework).rows if r.indicator_id == indicator.pk), None
+        )
+    return render(
+        request,
+        "performance/indicator_edit.html",
+        {"framework": framework, "indicator": indicator, "form": form, "row": row},
+    )
+
+
+@require_POST
+@permission_required("performance.change_framework", raise_exception=True)
+def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    indicator = get_for_user_or_404(
+        Indicator.objects.filter(framework=framework), request.user, pk=indicator_pk
+    )
+    try:
+        services.indicator_delete(indicator=indicator, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+    else:
+        messages.success(request, _("The indicator was removed."))
+    return redirect("performance:framework", pk=framework.pk)
+
+
+@permission_required("performance.view_evaluation", raise_exception=True)
+def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The self-evaluation form (自评表) in the official layout, with the notes beside each line."""
+    framework = _framework(request, pk)
+    evaluation = evaluation_for(framework)
+    report = evaluation_report(framework)
+    indicators = list(framework.indicators.all())
+    notes_form = None
+    can_edit = not evaluation.is_final and request.user.has_perm("performance.change_indicator")
+    if can_edit:
+        notes_form = NotesForm(request.POST or None, indicators=indicators)
+        if request.method == "POST" and notes_form.is_valid():
+            try:
+                for indicator, deviation, measure in notes_form.notes():
+                    if (deviation.strip(), measure.strip()) != (
+                        indicator.deviation,
+                        indicator.measure,
+                    ):
+                        services.indicator_notes_set(
+                            indicator=indicator,
+                            deviation=deviation,
+                            measure=measure,
+                            acting_user=request.user,
+                        )
+            except ValidationError as error:
+                messages.error(request, _validation_message(error))
+            else:
+                messages.success(request, _("The deviation notes were saved."))
+            return redirect("performance:form", pk=framework.pk)
+    elif request.method == "POST":
+        return HttpResponse(status=403)
+    by_pk = {i.pk: i for i in indicators}
+    note_rows = []
+    for row in report.rows:
+        indicator = by_pk.get(row.indicator_id)
+        fields = None
+        if notes_form is not None and indicator is not None:
+            fields = (
+                notes_form[f"deviation-{indicator.pk}"],
+                notes_form[f"measure-{indicator.pk}"],
+            )
+        note_rows.append((row, fields))
+    return render(
+        request,
+        "performance/evaluation.html",
+        {
+            "framework": framework,
+            "evaluation": evaluation,
+            "report": report,
+            "notes_form": notes_form,
+            "note_rows": note_rows,
+            "reopen_form": ReopenForm(),
+            "history": history_rows(evaluation) if evaluation.pk else [],
+        },
+    )
+
+
+def _filename(framework: Framework, suffix: str) -> str:
+    return f"{framework.year}年度{framework.station.name}整体支出绩效自评报告.{suffix}"
+
+
+@permission_required("performance.view_evaluation", raise_exception=True)
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    evaluation = evaluation_for(framework)
+    name = _filename(framework, "pdf")
+    if evaluation.is_final and evaluation.pdf:
+        return FileResponse(
+            evaluation.pdf.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type="application/pdf",
+        )
+    response = HttpResponse(
+        render_pdf(evaluation_report(framework)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report-{framework.year}.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+@permission_required("performance.view_evaluation", raise_exception=True)
+def evaluation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    name = f"{framework.year}年度部门（单位）整体支出绩效自评表.xlsx"
+    return workbook_response(render_xlsx(evaluation_report(framework)), name)
+
+
+@permission_required("performance.view_evaluation", raise_exception=True)
+def evaluation_json(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    evaluation = evaluation_for(framework)
+    if evaluation.is_final and evaluation.snapshot:
+        payload = evaluation.snapshot["evaluation"]
+    else:
+        payload = evaluation_report(framework).to_json()
+    return HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@permission_required("performance.change_reportsection", raise_exception=True)
+def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    evaluation = services.evaluation_ensure(framework=framework, acting_user=request.user)
+    texts = {s.key: s.body for s in evaluation.sections.all()}
+    drafted = request.method == "GET" and "draft" in request.GET
+    drafts = narrative_drafts(framework) if drafted else None
+    form = NarrativeForm(request.POST or None, texts=texts, drafts=drafts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_sections_set(
+                evaluation=evaluation, texts=form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The report text was saved."))
+            return redirect("performance:form", pk=framework.pk)
+    return render(
+        request,
+        "performance/narrative_edit.html",
+        {"framework": framework, "evaluation": evaluation, "form": form, "drafted": drafted},
+    )
+
+
+@require_POST
+@permission_required("performance.finalise_evaluation", raise_exception=True)
+def evaluation_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    try:
+        evaluation = services.evaluation_finalise(framework=framework, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+    else:
+        messages.success(
+            request,
+            _("The evaluation was finalised. SHA-256 of its PDF: %(sha)s")
+            % {"sha": evaluation.pdf_sha256},
+        )
+    return redirect("performance:form", pk=framework.pk)
+
+
+@require_POST
+@permission_required("performance.reopen_evaluation", raise_exception=True)
+def evaluation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the evaluation is reopened."))
+        return redirect("performance:form", pk=framework.pk)
+    try:
+        services.evaluation_reopen(
+            framework=framework, acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+    else:
+        messages.success(request, _("The evaluation was reopened."))
+    return redirect("performance:form", pk=framework.pk)
+
+
+@permission_required("performance.add_framework", raise_exception=True)
+def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start next year from this framework, with the actuals on record and a suggested target."""
+    source = _framework(request, pk)
+    years, lines = copy_preview(source)
+    form = CopyForm(request.POST or None, lines=lines, year=source.year + 1)
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = services.framework_copy(
+                source=source,
+                year=form.cleaned_data["year"],
+                acting_user=request.user,
+                targets=form.targets(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The framework was created."))
+            return redirect("performance:framework", pk=framework.pk)
+    return render(
+        request,
+        "performance/framework_copy.html",
+        {"framework": source, "years": years, "form": form},
+    )
+
+
+@permission_required("performance.view_framework", raise_exception=True)
+def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _framework(request, pk)
+    name = f"{framework.year}年度绩效指标-{framework.station.name}.xlsx"
+    return workbook_response(framework_workbook(framework), name)
+
+
+@permission_required("performance.change_indicator", raise_exception=True)
+def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload, preview (nothing saved), confirm: the framework's lines are replaced at once."""
+    framework = _framework(request, pk)
+    context: dict = {"framework": framework}
+    if request.method == "POST" and "token" in request.POST:
+        data = take_upload(request, request.POST["token"])
+        result = parse_framework_sheet(data) if data else None
+        if result is None or not result.ok:
+            messages.error(request, _("The upload expired: choose the file again."))
+            return redirect("performance:framework_import", pk=framework.pk)
+        try:
+            services.framework_import(
+                framework=framework, rows=result.rows, acting_user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _validation_message(error))
+        else:
+            messages.success(request, _("The indicators were imported."))
+        return redirect("performance:framework", pk=framework.pk)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose an Excel file."))
+            return redirect("performance:framework_import", pk=framework.pk)
+        data = upload.read()
+        result = parse_framework_sheet(data)
+        context["result"] = result
+        if result.ok:
+            context["token"] = stash_upload(request, data)
+    return render(request, "performance/framework_import.html", context)

@@ -1,0 +1,75 @@
+"""A finance officer opens the 2024 form, writes a deviation note, downloads the PDF."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.performance.conftest import demo_2024, seed_budget, seed_metrics  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("PERFORMANCE_SCREENSHOTS")  # a folder: save the pages seen, to look at
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def test_a_finance_officer_writes_a_deviation_note_and_downloads_the_pdf(
+    demo_2024,  # noqa: F811
+    login,
+    page,
+    live_server,
+):
+    login("finance_officer")
+    page.locator("nav.mainnav").get_by_role("link", name="绩效自评").click()
+    shot(page, "index")
+    page.get_by_role("link", name="2024", exact=True).click()
+    shot(page, "framework")
+    page.get_by_role("link", name="自评表").first.click()
+    expect(page.get_by_test_id("total")).to_have_text("99.2")
+    expect(page.get_by_test_id("findings")).to_contain_text("weights.level1_mismatch")
+    shot(page, "form")
+    if SHOTS:
+        page.locator(".form-card").screenshot(path=os.path.join(SHOTS, "form-grid.png"))
+
+    row = page.locator("tr[data-line='护送返乡人数']")
+    row.locator("textarea").first.fill("返乡意愿增加，护送人数超过目标。")
+    page.get_by_test_id("save-notes").click()
+    expect(page.locator(".messages")).to_contain_text("已保存")
+    assert (
+        demo_2024.indicators.get(name="护送返乡人数").deviation
+        == "返乡意愿增加，护送人数超过目标。"
+    )
+
+    with page.expect_download() as info:
+        page.get_by_test_id("download-pdf").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+    if SHOTS:
+        page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/copy/")
+        shot(page, "copy")
+
+
+def test_a_station_head_finalises_the_corrected_report_and_sees_its_hash(
+    demo_2024,  # noqa: F811
+    login,
+    page,
+    live_server,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    demo_2024.indicators.filter(name="生活无着流浪乞讨救助对象及未成年人满意度").update(weight=10)
+    login("supervisor")
+    page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/form/")
+    expect(page.get_by_test_id("findings")).not_to_contain_text("错误")
+    page.get_by_role("button", name="定稿").click()
+    expect(page.get_by_test_id("status")).to_have_text("已定稿")
+    demo_2024.refresh_from_db()
+    expect(page.get_by_test_id("sha256")).to_have_text(demo_2024.evaluation.pdf_sha256)
+    shot(page, "final")
