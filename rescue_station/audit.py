@@ -32,6 +32,18 @@ def delete_audited(obj: models.Model, *, acting_user: Any, reason: str = "") -> 
     obj.delete()
 
 
+def _readable(field: models.Field, value: Any) -> Any:
+    """A stored value as people read it: a choice's label, a related record's name."""
+    if value is None or value == "":
+        return value
+    if field.many_to_one:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
     """The record's history, newest first: when, who, what changed and how."""
     rows = []
@@ -49,8 +61,8 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
                 changes.append(
                     {
                         "field": getattr(field, "verbose_name", change.field),
-                        "old": change.old,
-                        "new": change.new,
+                        "old": _readable(field, change.old),
+                        "new": _readable(field, change.new),
                     }
                 )
         rows.append(

@@ -54,10 +54,14 @@ def demo_users(station: Station) -> dict[str, User]:
     """One user per role, named after the role, with the demo password, member of the station."""
     users = {}
     for role in Role:
-        user, _ = User.objects.get_or_create(username=role.value)
-        user.full_name = FULL_NAMES[role]
-        user.set_password(settings.DEMO_PASSWORD)
-        user_set_role(user=user, role=role)
+        user = User.objects.filter(username=role.value).first() or User(username=role.value)
+        # Write only what differs, so that loading twice adds no history rows.
+        if user.pk is None or not user.check_password(settings.DEMO_PASSWORD):
+            user.full_name = FULL_NAMES[role]
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+        if user.role != role.value or not user.groups.filter(name=role.value).exists():
+            user_set_role(user=user, role=role)
         membership_grant(user=user, station=station)
         users[role.value] = user
     return users

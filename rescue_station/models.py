@@ -20,6 +20,8 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    # Who was given which role, and when; password hashes and logins stay out of the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
