@@ -216,6 +216,13 @@ class Stay(models.Model):
         """Nights in the station so far (or in all): the departure date (or today) minus admission."""
         return ((self.left_on or today) - self.admitted_on).days
 
+    @property
+    def days_stayed(self) -> int:
+        """Nights so far (or in all, once departed), for lists."""
+        from rescue_station import selectors
+
+        return self.nights(selectors.local_today())
+
     def approved_extension_days(self) -> int:
         return sum(e.days for e in self.extensions.all() if e.status == ExtensionStatus.APPROVED)
 

@@ -1,0 +1,155 @@
+"""Reads of the cases app: always through the user's stations (StationScopedQuerySet.for_user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rescue_station import selectors as core_selectors
+from rescue_station.audit import history_rows
+from rescue_station.models import Station
+
+from .models import ExtensionStatus, Person, Stay
+
+
+def today() -> date:
+    # Through the core module's attribute so that tests can freeze it.
+    return core_selectors.local_today()
+
+
+def can_see_minors(user: Any) -> bool:
+    """Minors' identities are shown only to roles that read the minors' records."""
+    return user.has_perm("minors.view_minorcase")
+
+
+def stays_for(user: Any, station: Station) -> QuerySet[Stay]:
+    """The stays of the station the user works in (and only of the user's stations)."""
+    return (
+        Stay.objects.for_user(user)
+        .filter(station=station)
+        .select_related("person", "station")
+        .prefetch_related("extensions")
+    )
+
+
+def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> QuerySet[Stay]:
+    """The stay list: search (name, ID number, placeholder number) and filters."""
+    stays = stays_for(user, station)
+    q = (filters.get("q") or "").strip()
+    if q:
+        stays = stays.filter(
+            Q(person__name__icontains=q)
+            | Q(person__id_number__icontains=q.upper())
+            | Q(person__placeholder_no__icontains=q)
+        )
+    if filters.get("start"):
+        stays = stays.filter(admitted_on__gte=filters["start"])
+    if filters.get("end"):
+        stays = stays.filter(admitted_on__lte=filters["end"])
+    if filters.get("source"):
+        stays = stays.filter(source=filters["source"])
+    if filters.get("exit_type"):
+        stays = stays.filter(exit_type=filters["exit_type"])
+    if filters.get("present") == "yes":
+        stays = stays.filter(left_at__isnull=True)
+    elif filters.get("present") == "no":
+        stays = stays.filter(left_at__isnull=False)
+    return stays.order_by("-admitted_at", "-pk")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    stay: Stay
+    nights: int
+    over_limit: bool
+    pending_extension: bool
+    show_identity: bool
+
+
+def board(user: Any, station: Station) -> list[BoardRow]:
+    """Everyone in the station now, longest stay first, with the flags staff act on."""
+    day = today()
+    identity = can_see_minors(user)
+    rows = []
+    for stay in stays_for(user, station).present().order_by("admitted_at"):
+        rows.append(
+            BoardRow(
+                stay=stay,
+                nights=stay.nights(day),
+                over_limit=stay.is_over_limit(day),
+                pending_extension=any(
+                    e.status == ExtensionStatus.PENDING for e in stay.extensions.all()
+                ),
+                show_identity=identity or not stay.is_minor,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Event:
+    when: datetime | date
+    what: str
+    detail: str
+
+
+def _as_datetime(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+
+def timeline(stay: Stay) -> list[Event]:
+    """What happened in the stay, in order."""
+    from django.utils.translation import gettext as _
+
+    events = [Event(stay.admitted_at, _("Admitted"), stay.get_source_display())]
+    for item in stay.belongings.all():
+        events.append(Event(stay.admitted_at, _("Belongings listed"), str(item)))
+    for r in stay.referrals.all():
+        events.append(Event(r.referred_on, _("Medical referral"), f"{r.hospital} {r.diagnosis}"))
+    for t in stay.tracing_efforts.all():
+        detail = f"{t.get_method_display()}: {t.get_result_display()}"
+        if t.family_found:
+            detail += f"（{t.family_found}）"
+        events.append(Event(t.done_on, _("Tracing"), detail))
+    for e in stay.extensions.all():
+        events.append(
+            Event(e.requested_at, _("Extension requested"), f"+{e.days} · {e.get_status_display()}")
+        )
+    if stay.left_at:
+        events.append(Event(stay.left_at, _("Departed"), stay.get_exit_type_display()))
+    escort = getattr(stay, "escort", None) if stay.left_at else None
+    if escort:
+        events.append(
+            Event(escort.trip_date, _("Escorted home"), f"{escort.destination} · {escort.escorts}")
+        )
+    return sorted(events, key=lambda e: _as_datetime(e.when))
+
+
+def stay_history(stay: Stay) -> list[dict[str, Any]]:
+    """Every change of the stay, its person and its records, newest first."""
+    objects: list[Any] = [stay, stay.person]
+    objects += list(stay.belongings.all()) + list(stay.referrals.all())
+    objects += list(stay.tracing_efforts.all()) + list(stay.extensions.all())
+    escort = getattr(stay, "escort", None)  # no trip: the reverse accessor raises AttributeError
+    if escort:
+        objects.append(escort)
+    rows = []
+    for obj in objects:
+        for row in history_rows(obj):
+            rows.append({**row, "record": obj._meta.verbose_name})
+    return sorted(rows, key=lambda r: r["when"], reverse=True)
+
+
+def earlier_stays(stay: Stay) -> QuerySet[Stay]:
+    """Other stays of the same person (repeat visits)."""
+    return Stay.objects.filter(person=stay.person).exclude(pk=stay.pk).order_by("-admitted_at")
+
+
+def persons_for(user: Any, station: Station) -> QuerySet[Person]:
+    return Person.objects.for_user(user).filter(station=station)
