@@ -269,8 +269,11 @@ class _Generator:
         plans = [
             _Stay(admitted_on=d, hour=rng.randint(7, 19), nights=_nights(rng)) for d in admitted
         ]
-        for p in plans:  # a stay ends in its year (the next year's figures start afresh)
-            p.nights = min(p.nights, (last_day - p.admitted_on).days)
+        # A stay ends in its year (the next year's figures start afresh); in the current year a
+        # stay that would end after today is still open (see _open_current).
+        cap = date(year, 12, 31) if year == self.today.year else last_day
+        for p in plans:
+            p.nights = min(p.nights, (cap - p.admitted_on).days)
         order = list(range(len(plans)))
         rng.shuffle(order)
         minors = order[: t.minors]
@@ -792,7 +795,9 @@ def load(*, station: Station, users: dict[str, Any], today: date) -> None:
     )
     years = [(SEED_YEAR, TARGETS_2024, date(SEED_YEAR, 12, 31))]
     for year in range(SEED_YEAR + 1, today.year + 1):
-        last = min(date(year, 12, 31), today)
+        # The current year's admissions stop yesterday: an admission "today" at a random hour
+        # could lie in the future.
+        last = min(date(year, 12, 31), today - timedelta(days=1))
         fraction = ((last - date(year, 1, 1)).days + 1) / (
             date(year, 12, 31) - date(year, 1, 1)
         ).days

@@ -5,7 +5,7 @@ from . import views
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.board, name="board"),
+    path("board/", views.board, name="board"),
     path("stays/", views.stay_list, name="stay_list"),
     path("stays/export/", views.stay_export, name="stay_export"),
     path("stays/new/", views.stay_create, name="stay_create"),
