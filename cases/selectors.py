@@ -151,5 +151,27 @@ def earlier_stays(stay: Stay) -> QuerySet[Stay]:
     return Stay.objects.filter(person=stay.person).exclude(pk=stay.pk).order_by("-admitted_at")
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the month's last day when that day does not exist)."""
+    import calendar
+
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def long_stay_candidates(user: Any, station: Station) -> QuerySet[Stay]:
+    """Persons in the station longer than the station's long-stay months with no long-stay
+    record yet: they are due for hukou registration, special-hardship enrolment, placement."""
+    since = months_before(today(), station.long_stay_months)
+    return (
+        stays_for(user, station)
+        .present()
+        .filter(admitted_on__lte=since)
+        .exclude(person__long_stays__isnull=False)
+        .order_by("admitted_on")
+    )
+
+
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:
     return Person.objects.for_user(user).filter(station=station)

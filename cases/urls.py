@@ -14,6 +14,7 @@ urlpatterns = [
     path("stays/import/template/", views.import_template, name="import_template"),
     path("stays/<int:pk>/", views.stay_detail, name="stay_detail"),
     path("stays/<int:pk>/identity/", views.person_edit, name="person_edit"),
+    path("stays/<int:pk>/photo/", views.person_photo, name="person_photo"),
     path("stays/<int:pk>/depart/", views.stay_depart, name="stay_depart"),
     path("stays/<int:pk>/event/<slug:kind>/", views.stay_event, name="stay_event"),
     path(

@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -348,6 +348,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/person_form.html", {"stay": stay, "form": form})
 
 
+@permission_required("cases.view_stay", raise_exception=True)
+def person_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The person's photo, served only through the stay (media files are not public)."""
+    stay = _stay(request, pk)
+    if not stay.person.photo or not (selectors.can_see_minors(request.user) or not stay.is_minor):
+        raise Http404
+    return FileResponse(stay.person.photo.open("rb"))
+
+
 # ---- printable forms
 
 
@@ -600,6 +609,7 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         "hukou_registered_on",
         institutions=institutions,
         inspections=inspections,
+        candidates=selectors.long_stay_candidates(request.user, station),
     )
 
 

@@ -228,3 +228,68 @@ def test_records_of_the_station_are_saved_with_history(client_for, station):
     assert ticket.received_on == date(2024, 5, 1) and ticket.station == station
     assert ticket.history.first().history_user.username == "station_staff"
     assert datetime(2024, 5, 1, 9, tzinfo=TZ) + timedelta(days=1) == ticket.deadline
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs_of", "data", "refused"),
+    [
+        (
+            "cases:stay_event",
+            lambda s: {"pk": s.pk, "kind": "care"},
+            {"care-food": "on"},
+            "supervisor",
+        ),
+        ("cases:stay_event", lambda s: {"pk": s.pk, "kind": "tracing"}, {}, "minors_worker"),
+        ("cases:stay_import_confirm", lambda s: {}, {"token": "x"}, "bureau_supervisor"),
+    ],
+)
+def test_writing_views_refuse_anonymous_and_read_only_roles(
+    client_for, stay, name, kwargs_of, data, refused
+):
+    url = reverse(name, kwargs=kwargs_of(stay))
+    response = Client().post(url, data)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client_for(refused).post(url, data).status_code == 403
+    assert client_for("finance_officer").post(url, data).status_code == 403
+
+
+def test_the_event_views_answer_only_post_and_known_kinds(client_for, stay):
+    client = client_for("station_staff")
+    assert client.get(reverse("cases:stay_event", args=[stay.pk, "care"])).status_code == 405
+    assert client.post(reverse("cases:stay_event", args=[stay.pk, "nonsense"])).status_code == 404
+    response = client.post(
+        reverse("cases:stay_event", args=[stay.pk, "care"]),
+        {"care-food": "on", "care-lodging": "on", "care-clothing": "on"},
+    )
+    assert response.status_code == 302
+    stay.refresh_from_db()
+    assert stay.basic_care_recorded
+
+
+def test_the_photo_is_served_only_through_the_stay(
+    client_for, stay, other_station, make_stay, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+
+    stay.person.photo.save("p.png", ContentFile(b"\x89PNG fake"), save=True)
+    assert (
+        client_for("station_staff").get(reverse("cases:person_photo", args=[stay.pk])).status_code
+        == 200
+    )
+    theirs = make_stay(other_station, date(2024, 5, 1))
+    assert (
+        client_for("station_staff").get(reverse("cases:person_photo", args=[theirs.pk])).status_code
+        == 404
+    )
+
+
+def test_long_stay_candidates_are_present_beyond_the_months(
+    client_for, make_stay, station, freeze_today
+):
+    freeze_today(date(2024, 9, 1))
+    old = make_stay(station, date(2024, 5, 1))
+    make_stay(station, date(2024, 6, 2))
+    page = client_for("supervisor").get(reverse("cases:long_stay_list"))
+    assert list(page.context["candidates"]) == [old]
