@@ -329,6 +329,10 @@ class _Generator:
                 if roll < 0.10 and p.special
                 else HealthStatus.GOOD
             )
+        for p in plans:
+            # A person with a mental illness does not leave alone (workflow.md, departure).
+            if p.health == HealthStatus.MENTAL_ILLNESS and p.exit_type == ExitType.LEFT_BY_CHOICE:
+                p.exit_type = ExitType.TRANSFERRED
         if t.person_days is not None:
             self._fit_person_days(plans, t.person_days, last_day)
         self._open_current(plans, year)

@@ -22,6 +22,7 @@ from .models import (
     Escort,
     ExitType,
     ExtensionStatus,
+    HealthStatus,
     MedicalReferral,
     Person,
     Stay,
@@ -322,6 +323,23 @@ def extension_decide(*, extension: StayExtension, acting_user: Any, approve: boo
     return save_audited(extension, acting_user=acting_user)
 
 
+LEAVE_ALONE_AGE = 16
+
+
+def may_leave_alone(stay: Stay, when: datetime) -> bool:
+    """Leaving by choice needs 16 years or more and no sign of mental or intellectual disability."""
+    if stay.health_status in (HealthStatus.MENTAL_ILLNESS, HealthStatus.DISABILITY):
+        return False
+    person = stay.person
+    day = timezone.localtime(when).date()
+    birth = person_birth_date(person)
+    if birth is not None:
+        return age_on(birth, day) >= LEAVE_ALONE_AGE
+    if person.estimated_age is not None:
+        return person.estimated_age >= LEAVE_ALONE_AGE
+    return True
+
+
 @dataclass(frozen=True)
 class EscortData:
     trip_date: date
@@ -358,6 +376,15 @@ def stay_depart(
     if stay.belongings.filter(returned=False, not_returned_reason="").exists():
         raise ValidationError(
             _("Return the belongings, or record why an item is not returned, before departure.")
+        )
+    if exit_type == ExitType.LEFT_BY_CHOICE and not may_leave_alone(stay, left_at):
+        raise ValidationError(
+            {
+                "exit_type": _(
+                    "A minor under 16, or a person with a mental illness or a disability, leaves "
+                    "only with family, escorted, or handed to the competent body."
+                )
+            }
         )
     if exit_type == ExitType.ESCORTED_HOME and escort is None:
         raise ValidationError(

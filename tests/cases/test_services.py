@@ -206,3 +206,31 @@ def test_a_tracing_success_names_the_family(station, users):
             done_on=date(2024, 5, 2),
             result="success",
         )
+
+
+@pytest.mark.parametrize(
+    ("data", "health", "allowed"),
+    [
+        ({"name": "小华", "birth_date": date(2008, 5, 4)}, "good", False),  # 15 on 2024-05-03
+        ({"name": "小华", "birth_date": date(2008, 5, 3)}, "good", True),  # 16 that day
+        ({"name": "老李", "birth_date": date(1960, 1, 1)}, "mental_illness", False),
+        ({"name": "老李", "birth_date": date(1960, 1, 1)}, "disability", False),
+    ],
+)
+def test_only_those_16_or_older_without_a_disability_leave_by_choice(
+    station, users, data, health, allowed
+):
+    user = users["station_staff"]
+    stay = register(station, user, person_data=data, health_status=health)
+    left_at = datetime(2024, 5, 3, 9, tzinfo=TZ)
+    if allowed:
+        services.stay_depart(
+            stay=stay, acting_user=user, left_at=left_at, exit_type="left_by_choice"
+        )
+        return
+    with pytest.raises(ValidationError) as error:
+        services.stay_depart(
+            stay=stay, acting_user=user, left_at=left_at, exit_type="left_by_choice"
+        )
+    assert "exit_type" in error.value.message_dict
+    services.stay_depart(stay=stay, acting_user=user, left_at=left_at, exit_type="family_pickup")
