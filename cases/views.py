@@ -448,9 +448,14 @@ def stay_import_confirm(request: HttpRequest) -> HttpResponse:
 def _record_list(
     request: HttpRequest, model: type[models.Model], template: str, date_field: str, **extra: Any
 ) -> HttpResponse:
+    """A station's records, newest first by the date that puts them in a period."""
     station = current_station(request)
     form = forms.PeriodFilterForm(request.GET or None)
-    records = model.objects.for_user(request.user).filter(station=station)
+    records = (
+        model.objects.for_user(request.user)
+        .filter(station=station)
+        .order_by(models.F(date_field).desc(nulls_last=True), "-pk")
+    )
     if form.is_valid():
         if form.cleaned_data["start"]:
             records = records.filter(**{f"{date_field}__gte": form.cleaned_data["start"]})
@@ -463,6 +468,10 @@ def _record_list(
     )
 
 
+# New records start on today's date.
+DATE_DEFAULTS = ("patrol_date", "checked_on", "occurred_on", "inspected_on")
+
+
 def _record_form(
     request: HttpRequest,
     form_class: type[Any],
@@ -471,7 +480,8 @@ def _record_form(
     back: str,
 ) -> HttpResponse:
     station = current_station(request)
-    form = form_class(request.POST or None, instance=instance, station=station)
+    initial = {name: selectors.today() for name in DATE_DEFAULTS} if instance is None else None
+    form = form_class(request.POST or None, instance=instance, station=station, initial=initial)
     if request.method == "POST" and form.is_valid():
         m2m = {
             f.name: form.cleaned_data[f.name]
