@@ -177,6 +177,8 @@ class IntakeForm(PersonFields):
 class IdentityForm(PersonFields):
     """Fill in or correct the identity of the person."""
 
+    identified = forms.BooleanField(label=_("Identity known"), required=False)
+
 
 class ChecksForm(forms.ModelForm):
     class Meta:

@@ -250,8 +250,7 @@ def import_rows(*, station: Station, acting_user: Any, result: ImportResult) -> 
                 else [("", error.messages)]
             ):
                 failed.error(row.row, field or "—", " ".join(messages))
-            transaction.set_rollback(True)
-            raise ImportFailed(failed) from error
+            raise ImportFailed(failed) from error  # leaving the atomic block rolls back
     return stays
 
 

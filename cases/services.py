@@ -190,15 +190,23 @@ def stay_register(
 
 @transaction.atomic
 def person_identify(
-    *, person: Person, acting_user: Any, data: dict[str, Any], photo: Any = None
+    *,
+    person: Person,
+    acting_user: Any,
+    data: dict[str, Any],
+    identified: bool,
+    photo: Any = None,
 ) -> Person:
-    """Fill in or correct a person's identity (a placeholder person becomes identified)."""
+    """Fill in or correct a person's identity; an identified person keeps the placeholder number
+    as a trace of the earlier records made under it."""
     for key, value in data.items():
         if key in PERSON_FIELDS:
-            setattr(person, key, normalise_id_number(value) if key == "id_number" else value)
+            setattr(person, key, normalise_id_number(value or "") if key == "id_number" else value)
     if photo:
         person.photo = photo
-    person.identified = bool(person.name.strip() and (person.id_number or person.hometown))
+    if identified and not person.name.strip():
+        raise ValidationError({"name": _("An identified person has a name.")})
+    person.identified = identified
     return save_audited(person, acting_user=acting_user, reason="identity")
 
 
@@ -420,14 +428,3 @@ def record_save(*, obj: Any, acting_user: Any, m2m: dict[str, Any] | None = None
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
     return obj
-
-
-# Names that say what record_save is used for, one per entity (STYLE: <entity>_<action>).
-long_stay_save = record_save
-institution_save = record_save
-inspection_save = record_save
-area_save = record_save
-patrol_save = record_save
-ticket_save = record_save
-safety_check_save = record_save
-incident_save = record_save

@@ -331,6 +331,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay(request, pk)
     person = stay.person
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    initial["identified"] = person.identified
     form = forms.IdentityForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,6 +339,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 acting_user=request.user,
                 data=form.person_data(),
+                identified=form.cleaned_data["identified"],
                 photo=form.cleaned_data.get("photo"),
             )
         except ValidationError as error:

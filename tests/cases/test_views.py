@@ -293,3 +293,20 @@ def test_long_stay_candidates_are_present_beyond_the_months(
     make_stay(station, date(2024, 6, 2))
     page = client_for("supervisor").get(reverse("cases:long_stay_list"))
     assert list(page.context["candidates"]) == [old]
+
+
+def test_identity_is_filled_in_later_keeping_the_placeholder(client_for, station):
+    client = client_for("station_staff")
+    client.post(reverse("cases:stay_create"), _intake(identified="0", name=""))
+    stay = Stay.objects.get()
+    assert stay.person.placeholder_no and not stay.person.identified
+    url = reverse("cases:person_edit", args=[stay.pk])
+    refused = client.post(url, {"gender": "male", "identified": "on"})
+    assert refused.status_code == 200 and "已查明身份的人员须有姓名" in refused.content.decode()
+    client.post(
+        url, {"name": "赵大", "gender": "male", "hometown": "湖南省攸县", "identified": "on"}
+    )
+    stay.person.refresh_from_db()
+    assert stay.person.identified and stay.person.name == "赵大"
+    assert stay.person.placeholder_no.startswith("无名氏-")
+    assert stay.is_special  # special at intake stays so for tracing coverage
