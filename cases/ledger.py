@@ -296,3 +296,30 @@ def export_workbook(stays: QuerySet[Stay], *, show_minors: bool, today: Any) -> 
     with translation.override("zh-hans"):
         write_sheet(sheet, EXPORT_COLUMNS, rows())
     return workbook
+
+
+def records_workbook(records: QuerySet[Any], fields: list[str], title: str) -> Workbook:
+    """A station list (patrols, tickets, safety checks, long stays) as a sheet: one column per
+    field, headed by the field's name in Chinese, choices by their labels, text neutralised."""
+    model = records.model
+    workbook = Workbook()
+    sheet = workbook.active
+    with translation.override("zh-hans"):
+        sheet.title = title[:31]
+        headers = [str(model._meta.get_field(name).verbose_name) for name in fields]
+
+        def value(record: Any, name: str) -> Any:
+            field = model._meta.get_field(name)
+            if field.choices:
+                return getattr(record, f"get_{name}_display")()
+            raw = getattr(record, name)
+            if isinstance(raw, datetime):
+                return timezone.localtime(raw).strftime("%Y-%m-%d %H:%M")
+            if raw is None:
+                return ""
+            if isinstance(raw, bool):
+                return YES if raw else NO
+            return raw if isinstance(raw, int | Decimal | str) else str(raw)
+
+        write_sheet(sheet, headers, ([value(r, n) for n in fields] for r in records.iterator()))
+    return workbook

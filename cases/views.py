@@ -447,6 +447,30 @@ def stay_import_confirm(request: HttpRequest) -> HttpResponse:
 # ---- station records: patrols, areas, tickets, safety, long stays
 
 
+# The columns of each station list's Excel export.
+EXPORT_FIELDS: dict[type[models.Model], list[str]] = {
+    StreetPatrol: [
+        "patrol_date",
+        "area",
+        "campaign",
+        "persons_met",
+        "helped_in_place",
+        "brought_in",
+        "note",
+    ],
+    Ticket: ["channel", "number", "received_at", "deadline", "handled_at", "summary", "outcome"],
+    SafetyCheck: ["checked_on", "item", "hazard_found", "hazard", "fixed_on", "checked_by"],
+    LongStay: [
+        "person",
+        "hukou_registered_on",
+        "special_hardship_enrolled_on",
+        "institution",
+        "placed_on",
+        "ended_on",
+    ],
+}
+
+
 def _record_list(
     request: HttpRequest, model: type[models.Model], template: str, date_field: str, **extra: Any
 ) -> HttpResponse:
@@ -463,6 +487,12 @@ def _record_list(
             records = records.filter(**{f"{date_field}__gte": form.cleaned_data["start"]})
         if form.cleaned_data["end"]:
             records = records.filter(**{f"{date_field}__lte": form.cleaned_data["end"]})
+    if request.GET.get("export") == "xlsx":
+        title = str(model._meta.verbose_name_plural)
+        workbook = ledger.records_workbook(records, EXPORT_FIELDS[model], title)
+        return workbook_response(
+            workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
+        )
     return render(
         request,
         template,

@@ -125,3 +125,26 @@ def test_another_stations_patrols_and_tickets_answer_404(client_for, other_stati
     assert "x" not in [
         t.summary for t in client.get(reverse("cases:ticket_list")).context["page_obj"]
     ]
+
+
+def test_station_list_exports_hold_only_the_users_station(client_for, station, other_station):
+    from openpyxl import load_workbook as load
+
+    StreetPatrol.objects.create(
+        station=station, patrol_date=date(2024, 1, 5), area="=本站区域", campaign="winter"
+    )
+    StreetPatrol.objects.create(
+        station=other_station, patrol_date=date(2024, 1, 5), area="外站区域"
+    )
+    response = client_for("supervisor").get(
+        reverse("cases:patrol_list"), {"export": "xlsx", "start": "2024-01-01"}
+    )
+    rows = list(load(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("日期", "巡查区域", "专项行动")
+    assert rows[1:] == [("2024-01-05", "'=本站区域", "寒冬送温暖", 0, 0, 0, None)]
+    for name in ("cases:ticket_list", "cases:safety_list", "cases:long_stay_list"):
+        assert (
+            client_for("supervisor")
+            .get(reverse(name), {"export": "xlsx"})["Content-Type"]
+            .startswith("application/vnd.openxmlformats")
+        )

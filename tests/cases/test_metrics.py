@@ -194,3 +194,12 @@ def test_every_cases_metric_is_registered_with_a_definition():
     keys = {mm.key for mm in registry.all_metrics() if mm.key.startswith("cases.")}
     assert len(keys) == 20
     assert all(registry.get(k).doc for k in keys)
+
+
+def test_the_stay_metrics_share_one_query(make_stay, station, django_assert_num_queries):
+    make_stay(station, date(2024, 2, 1), date(2024, 2, 3), temperature=Decimal("36.5"))
+    stay_keys = [m.key for m in registry.all_metrics() if m.group == "cases.stays"]
+    assert len(stay_keys) == 9
+    with django_assert_num_queries(1):
+        values = registry.compute_many(stay_keys, station, Y0, Y1)
+    assert values["cases.intakes"] == 1 and values["cases.person_days"] == 2
