@@ -22,9 +22,9 @@ urlpatterns = [
         views.belongings_settle,
         name="belongings_settle",
     ),
-    path("stays/<int:pk>/print/<slug:form>/", views.stay_print, name="stay_print"),
+    path("stays/<int:pk>/print/<str:form>/", views.stay_print, name="stay_print"),
     path(
-        "stays/<int:pk>/print/<slug:form>/pdf/",
+        "stays/<int:pk>/print/<str:form>/pdf/",
         views.stay_print,
         {"fmt": "pdf"},
         name="stay_print_pdf",

@@ -362,7 +362,13 @@ def person_photo(request: HttpRequest, pk: int) -> FileResponse:
 # ---- printable forms
 
 
-PRINT_FORMS = {"registration": "求助登记表", "departure": "在站服务及离站登记表"}
+# The station's paper forms, by their official names (workflow.md, registration).
+PRINT_FORMS = {
+    "registration": "求助登记表",
+    "departure": "在站服务及离站登记表",
+    "self_leave": "自行离站声明书",
+    "termination": "终止救助通知书",
+}
 
 
 @permission_required("cases.view_stay", raise_exception=True)

@@ -31,6 +31,8 @@ def _pages(stay):
         ("cases:stay_depart", [stay.pk], "station_staff", "bureau_supervisor"),
         ("cases:stay_print", [stay.pk, "registration"], "supervisor", "finance_officer"),
         ("cases:stay_print", [stay.pk, "departure"], "station_staff", "finance_officer"),
+        ("cases:stay_print", [stay.pk, "self_leave"], "station_staff", "finance_officer"),
+        ("cases:stay_print", [stay.pk, "termination"], "bureau_supervisor", "finance_officer"),
         ("cases:patrol_list", [], "supervisor", "finance_officer"),
         ("cases:patrol_create", [], "station_staff", "supervisor"),
         ("cases:area_create", [], "station_staff", "supervisor"),
