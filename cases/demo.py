@@ -44,6 +44,7 @@ from .models import (
     TicketChannel,
     TracingEffort,
     TracingMethod,
+    TracingPolicy,
     TracingResult,
 )
 from .services import age_on
@@ -785,6 +786,7 @@ def _scaled(t: YearTargets, rng: random.Random, fraction: float) -> YearTargets:
 
 @transaction.atomic
 def load(*, station: Station, users: dict[str, Any], today: date) -> None:
+    TracingPolicy.objects.get_or_create(station=station)
     if Stay.objects.for_station(station).exists():
         return  # already loaded: idempotent
     gen = _Generator(station=station, users=users, today=today)
@@ -818,6 +820,7 @@ def load(*, station: Station, users: dict[str, Any], today: date) -> None:
 # Children before parents; generated rows carry no history, so rows are removed without writing
 # deletion history (a reset is not a user's act).
 _RESET_ORDER: list[type[models.Model]] = [
+    TracingPolicy,
     Inspection,
     LongStay,
     CareInstitution,

@@ -726,3 +726,34 @@ class SafetyIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_on}"
+
+
+class TracingPolicy(models.Model):
+    """A station's tracing time limits (workflow.md, tracing: all configurable per station)."""
+
+    station = models.OneToOneField(
+        Station, on_delete=models.CASCADE, related_name="tracing_policy", verbose_name=_("station")
+    )
+    notice_hours = models.PositiveSmallIntegerField(
+        _("tracing notice within (hours)"),
+        default=24,
+        help_text=_("A tracing notice is published this many hours after an unidentified intake."),
+    )
+    dna_working_days = models.PositiveSmallIntegerField(
+        _("police DNA sampling within (working days)"), default=7
+    )
+    renewal_days = models.PositiveSmallIntegerField(
+        _("notice renewed every (days)"),
+        default=90,
+        help_text=_("Long-stay persons' tracing notices are renewed on this cycle."),
+    )
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tracing policy")
+        verbose_name_plural = _("tracing policies")
+
+    def __str__(self) -> str:
+        return str(self.station)

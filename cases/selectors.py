@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,7 +13,7 @@ from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
 from rescue_station.models import Station
 
-from .models import ExtensionStatus, Person, Stay
+from .models import ExtensionStatus, Person, Stay, TracingMethod, TracingPolicy
 
 
 def today() -> date:
@@ -61,6 +61,46 @@ def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> Quer
     return stays.order_by("-admitted_at", "-pk")
 
 
+def tracing_policy(station: Station) -> TracingPolicy:
+    """The station's tracing time limits (the defaults of workflow.md when none is set)."""
+    return TracingPolicy.objects.filter(station=station).first() or TracingPolicy(station=station)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after ``start`` up to ``end`` (public holidays are not known here)."""
+    days = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        days += day.weekday() < 5
+    return days
+
+
+NOTICE_METHODS = (TracingMethod.WEBSITE, TracingMethod.NEWS)
+
+
+def tracing_due(stay: Stay, policy: TracingPolicy, now: datetime) -> list[str]:
+    """What tracing work of a special person in the station is overdue: the notice within the
+    policy's hours, police DNA sampling within its working days, the notice's renewal cycle."""
+    from django.utils.translation import gettext as _
+
+    if not stay.is_special or not stay.is_present:
+        return []
+    efforts = list(stay.tracing_efforts.all())
+    notices = [e.done_on for e in efforts if e.method in NOTICE_METHODS]
+    due = []
+    if not notices and now - stay.admitted_at > timedelta(hours=policy.notice_hours):
+        due.append(_("Tracing notice overdue"))
+    if notices and (timezone.localtime(now).date() - max(notices)).days > policy.renewal_days:
+        due.append(_("Tracing notice to renew"))
+    today_ = timezone.localtime(now).date()
+    if not any(e.method == TracingMethod.DNA for e in efforts) and (
+        working_days_between(stay.admitted_on, today_) > policy.dna_working_days
+    ):
+        due.append(_("DNA sampling overdue"))
+    return due
+
+
 @dataclass(frozen=True)
 class BoardRow:
     stay: Stay
@@ -68,14 +108,18 @@ class BoardRow:
     over_limit: bool
     pending_extension: bool
     show_identity: bool
+    tracing_due: list[str]
 
 
 def board(user: Any, station: Station) -> list[BoardRow]:
     """Everyone in the station now, longest stay first, with the flags staff act on."""
     day = today()
+    now = timezone.now()
     identity = can_see_minors(user)
+    policy = tracing_policy(station)
     rows = []
-    for stay in stays_for(user, station).present().order_by("admitted_at"):
+    stays = stays_for(user, station).present().prefetch_related("tracing_efforts")
+    for stay in stays.order_by("admitted_at"):
         rows.append(
             BoardRow(
                 stay=stay,
@@ -85,6 +129,7 @@ def board(user: Any, station: Station) -> list[BoardRow]:
                     e.status == ExtensionStatus.PENDING for e in stay.extensions.all()
                 ),
                 show_identity=identity or not stay.is_minor,
+                tracing_due=tracing_due(stay, policy, now),
             )
         )
     return rows

@@ -312,3 +312,20 @@ def test_identity_is_filled_in_later_keeping_the_placeholder(client_for, station
     assert stay.person.identified and stay.person.name == "赵大"
     assert stay.person.placeholder_no.startswith("无名氏-")
     assert stay.is_special  # special at intake stays so for tracing coverage
+
+
+def test_the_board_flags_tracing_work_that_is_overdue(client_for, make_stay, station, freeze_today):
+    from cases.models import TracingEffort, TracingPolicy
+    from cases.selectors import tracing_due, working_days_between
+
+    assert working_days_between(date(2024, 5, 3), date(2024, 5, 13)) == 6  # Fri -> Mon next week
+    stay = make_stay(station, date(2024, 5, 3), is_special=True)
+    policy = TracingPolicy(station=station)
+    later = datetime(2024, 5, 4, 11, tzinfo=TZ)  # 25 hours after admission
+    assert tracing_due(stay, policy, later) == ["寻亲公告逾期"]
+    TracingEffort.objects.create(stay=stay, method="website", done_on=date(2024, 5, 3))
+    assert tracing_due(stay, policy, later) == []
+    assert tracing_due(stay, policy, datetime(2024, 5, 15, 11, tzinfo=TZ)) == ["DNA采血逾期"]
+    policy.dna_working_days = 10
+    assert tracing_due(stay, policy, datetime(2024, 5, 15, 11, tzinfo=TZ)) == []
+    assert "寻亲公告待更新" in tracing_due(stay, policy, datetime(2024, 8, 14, 11, tzinfo=TZ))
