@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -79,6 +84,25 @@ class ExitType(models.TextChoices):
     DIED = "died", _("Died")
 
 
+class HealthStatus(models.TextChoices):
+    GOOD = "good", _("Good")
+    ILL = "ill", _("Ill")
+    INJURED = "injured", _("Injured")
+    MENTAL_ILLNESS = "mental_illness", _("Mental illness (suspected)")
+    DISABILITY = "disability", _("Disability")
+
+
+# Health statuses that need a designated hospital: the denominator of cases.sick_treated_rate.
+NEEDS_TREATMENT = (HealthStatus.ILL, HealthStatus.INJURED)
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    NEUTRAL = "neutral", _("Neither satisfied nor dissatisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
 class StayQuerySet(StationScopedQuerySet):
     def present(self) -> StayQuerySet:
         """Stays of persons who are in the station now (not yet departed)."""
@@ -104,6 +128,38 @@ class Stay(models.Model):
     brought_by = models.CharField(_("brought by"), max_length=100, blank=True)
     reason = models.TextField(_("reason for seeking help"), blank=True)
     is_minor = models.BooleanField(_("minor at admission"), default=False, editable=False)
+    unable_to_communicate = models.BooleanField(_("unable to communicate"), default=False)
+    # Unknown identity or unable to communicate at intake: tracing must be on record
+    # (cases.tracing_coverage_rate). Kept as it was at intake even once identity is found.
+    is_special = models.BooleanField(_("special person"), default=False, editable=False)
+    safety_checked = models.BooleanField(_("safety check done"), default=False)
+    safety_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("safety check by"),
+    )
+    temperature = models.DecimalField(
+        _("temperature (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("30.0")), MaxValueValidator(Decimal("45.0"))],
+    )
+    health_status = models.CharField(
+        _("health status"), max_length=20, choices=HealthStatus.choices, default=HealthStatus.GOOD
+    )
+    health_note = models.CharField(_("health note"), max_length=200, blank=True)
+    care_food = models.BooleanField(_("meals provided"), default=False)
+    care_lodging = models.BooleanField(_("lodging provided"), default=False)
+    care_clothing = models.BooleanField(_("clothing provided"), default=False)
+    satisfaction = models.CharField(
+        _("satisfaction at departure"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    departure_note = models.TextField(_("departure note"), blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     left_on = models.DateField(_("departure date"), null=True, blank=True, editable=False)
     exit_type = models.CharField(
@@ -137,3 +193,567 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.admitted_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.left_at and self.admitted_at and self.left_at < self.admitted_at:
+            raise ValidationError({"left_at": _("The departure cannot be before the admission.")})
+        if self.left_at and not self.exit_type:
+            raise ValidationError({"exit_type": _("Give the departure type.")})
+
+    @property
+    def is_present(self) -> bool:
+        return self.left_at is None
+
+    @property
+    def needs_treatment(self) -> bool:
+        return self.health_status in NEEDS_TREATMENT
+
+    @property
+    def basic_care_recorded(self) -> bool:
+        return self.care_food and self.care_lodging and self.care_clothing
+
+    def nights(self, today: date) -> int:
+        """Nights in the station so far (or in all): the departure date (or today) minus admission."""
+        return ((self.left_on or today) - self.admitted_on).days
+
+    @property
+    def days_stayed(self) -> int:
+        """Nights so far (or in all, once departed), for lists."""
+        from rescue_station import selectors
+
+        return self.nights(selectors.local_today())
+
+    def approved_extension_days(self) -> int:
+        return sum(e.days for e in self.extensions.all() if e.status == ExtensionStatus.APPROVED)
+
+    def is_over_limit(self, today: date) -> bool:
+        """Longer than the station's limit plus the extensions a supervisor approved."""
+        allowed = self.station.stay_limit_days + self.approved_extension_days()
+        return self.nights(today) > allowed
+
+
+class StayPart(models.Model):
+    """A record that belongs to a station through its stay."""
+
+    station_path = "stay__station"
+
+    class Meta:
+        abstract = True
+
+
+class BelongingsItem(StayPart):
+    """Valuables and cash listed at intake, stored, and returned (or not, with a reason) at departure."""
+
+    stay = models.ForeignKey(
+        Stay, on_delete=models.CASCADE, related_name="belongings", verbose_name=_("stay")
+    )
+    description = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    cash_amount = models.DecimalField(
+        _("cash (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    returned = models.BooleanField(_("returned"), default=False)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    not_returned_reason = models.CharField(_("reason not returned"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("belongings item")
+        verbose_name_plural = _("belongings")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.description} ×{self.quantity}"
+
+
+class MedicalReferral(StayPart):
+    """A referral to a designated hospital (定点医疗机构)."""
+
+    stay = models.ForeignKey(
+        Stay, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("stay")
+    )
+    hospital = models.CharField(_("designated hospital"), max_length=100)
+    referred_on = models.DateField(_("referral date"))
+    diagnosis = models.CharField(_("diagnosis"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medical referral")
+        verbose_name_plural = _("medical referrals")
+        ordering = ["referred_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hospital} {self.referred_on}"
+
+
+class TracingMethod(models.TextChoices):
+    DNA = "dna", _("Police DNA sampling")
+    FACE = "face", _("Face recognition")
+    WEBSITE = "website", _("National tracing website")
+    NEWS = "news", _("News platform")
+    POLICE = "police", _("Police identity check")
+    DIALECT = "dialect", _("Dialect clues")
+
+
+class TracingResult(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    NO_MATCH = "no_match", _("No match")
+    SUCCESS = "success", _("Family found")
+
+
+class TracingEffort(StayPart):
+    """One tracing effort (寻亲) and its result; a success names the family found."""
+
+    stay = models.ForeignKey(
+        Stay, on_delete=models.CASCADE, related_name="tracing_efforts", verbose_name=_("stay")
+    )
+    method = models.CharField(_("method"), max_length=20, choices=TracingMethod.choices)
+    done_on = models.DateField(_("date"))
+    result = models.CharField(
+        _("result"), max_length=20, choices=TracingResult.choices, default=TracingResult.PENDING
+    )
+    family_found = models.CharField(_("family found"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tracing effort")
+        verbose_name_plural = _("tracing efforts")
+        ordering = ["done_on", "pk"]
+        indexes = [models.Index(fields=["result", "done_on"], name="tracing_result_done")]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.done_on}"
+
+    def clean(self) -> None:
+        if self.result == TracingResult.SUCCESS and not self.family_found.strip():
+            raise ValidationError(
+                {"family_found": _("A successful tracing names the family found.")}
+            )
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class StayExtension(StayPart):
+    """A stay beyond the station's limit: requested by staff, decided by the station head."""
+
+    stay = models.ForeignKey(
+        Stay, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("stay")
+    )
+    days = models.PositiveSmallIntegerField(
+        _("extra days"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stay extension")
+        verbose_name_plural = _("stay extensions")
+        ordering = ["requested_at", "pk"]
+        permissions = [("approve_extension", _("Can approve a stay extension"))]
+
+    def __str__(self) -> str:
+        return f"+{self.days} ({self.get_status_display()})"
+
+
+class Transport(models.TextChoices):
+    TRAIN = "train", _("Train")
+    BUS = "bus", _("Coach")
+    CAR = "car", _("Station vehicle")
+    PLANE = "plane", _("Plane")
+    OTHER = "other", _("Other")
+
+
+class Escort(StayPart):
+    """The trip home of a person escorted home (护送返乡)."""
+
+    stay = models.OneToOneField(
+        Stay, on_delete=models.CASCADE, related_name="escort", verbose_name=_("stay")
+    )
+    trip_date = models.DateField(_("trip date"))
+    escorts = models.CharField(_("escorts"), max_length=200)
+    destination = models.CharField(_("destination"), max_length=200)
+    transport = models.CharField(_("transport"), max_length=20, choices=Transport.choices)
+    cost = models.DecimalField(
+        _("cost (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"), message=_("The cost cannot be negative."))],
+    )
+    handed_over_to = models.CharField(_("handed over to"), max_length=200, blank=True)
+    handover_signed = models.BooleanField(_("handover signed by the receiving side"), default=False)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("escort")
+        verbose_name_plural = _("escorts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="escort_cost_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.destination} {self.trip_date}"
+
+
+class CareInstitution(models.Model):
+    """A contracted care institution (托养机构) where long-stay persons are placed."""
+
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        related_name="care_institutions",
+        verbose_name=_("station"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care institution")
+        verbose_name_plural = _("care institutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LongStay(models.Model):
+    """Handling of a person still unidentified after the station's long-stay months (滞留)."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="long_stays", verbose_name=_("station")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="long_stays", verbose_name=_("person")
+    )
+    hukou_registered_on = models.DateField(_("hukou registration date"), null=True, blank=True)
+    special_hardship_enrolled_on = models.DateField(
+        _("special-hardship enrolment date"), null=True, blank=True
+    )
+    institution = models.ForeignKey(
+        CareInstitution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("care institution"),
+    )
+    placed_on = models.DateField(_("placement date"), null=True, blank=True)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("long stay")
+        verbose_name_plural = _("long stays")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def clean(self) -> None:
+        if self.placed_on and not self.institution_id:
+            raise ValidationError({"institution": _("A placement names the care institution.")})
+
+
+class InspectionKind(models.TextChoices):
+    UNANNOUNCED = "unannounced", _("Unannounced (四不两直)")
+    HOLIDAY = "holiday", _("Holiday visit")
+    ROUTINE = "routine", _("Routine")
+
+
+class Inspection(models.Model):
+    """An inspection of a care institution."""
+
+    station_path = "institution__station"
+
+    institution = models.ForeignKey(
+        CareInstitution,
+        on_delete=models.CASCADE,
+        related_name="inspections",
+        verbose_name=_("care institution"),
+    )
+    inspected_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices)
+    inspectors = models.CharField(_("inspectors"), max_length=200)
+    findings = models.TextField(_("findings"), blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.inspected_on}"
+
+
+class GatheringArea(models.Model):
+    """A place where homeless people gather that the station's patrols must cover."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="gathering_areas", verbose_name=_("station")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("designated"), default=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gathering area")
+        verbose_name_plural = _("gathering areas")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "name"], name="unique_gathering_area")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.TextChoices):
+    WINTER = "winter", "寒冬送温暖"
+    SUMMER = "summer", "夏季送清凉"
+    ROUTINE = "routine", _("Routine patrol")
+
+
+class StreetPatrol(models.Model):
+    """A street patrol (街面巡查): who was met, helped in place, or brought in."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("station")
+    )
+    patrol_date = models.DateField(_("date"))
+    area = models.CharField(_("area"), max_length=200)
+    areas_covered = models.ManyToManyField(
+        GatheringArea, blank=True, related_name="patrols", verbose_name=_("gathering areas covered")
+    )
+    campaign = models.CharField(
+        _("campaign"), max_length=20, choices=Campaign.choices, default=Campaign.ROUTINE
+    )
+    persons_met = models.PositiveIntegerField(_("persons met"), default=0)
+    helped_in_place = models.PositiveIntegerField(_("helped in place"), default=0)
+    brought_in = models.PositiveIntegerField(_("brought in"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords(m2m_fields=[areas_covered])
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("street patrol")
+        verbose_name_plural = _("street patrols")
+        ordering = ["-patrol_date", "-pk"]
+        indexes = [models.Index(fields=["station", "patrol_date"], name="patrol_station_date")]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_date} {self.area}"
+
+    def clean(self) -> None:
+        if self.helped_in_place + self.brought_in > self.persons_met:
+            raise ValidationError(
+                _("Persons helped in place and brought in cannot exceed the persons met.")
+            )
+
+
+class TicketChannel(models.TextChoices):
+    HOTLINE = "hotline", _("Mayor's hotline (12345)")
+    PLATFORM = "platform", _("Urban-management digital platform")
+
+
+class Ticket(models.Model):
+    """A call from the mayor's hotline or a dispatch of the urban-management platform."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("station")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=TicketChannel.choices)
+    number = models.CharField(_("ticket number"), max_length=40, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on"), editable=False)
+    deadline = models.DateTimeField(_("deadline"))
+    summary = models.TextField(_("summary"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["station", "received_on"], name="ticket_station_received")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.number or self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.received_at and self.deadline and self.deadline < self.received_at:
+            errors["deadline"] = _("The deadline cannot be before the ticket was received.")
+        if self.received_at and self.handled_at and self.handled_at < self.received_at:
+            errors["handled_at"] = _("A ticket cannot be handled before it was received.")
+        if self.handled_at and not self.outcome.strip():
+            errors["outcome"] = _("Say how the ticket was handled.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_timely(self) -> bool | None:
+        if self.handled_at is None:
+            return None
+        return self.handled_at <= self.deadline
+
+
+class SafetyItem(models.TextChoices):
+    WATER = "water", _("Water")
+    POWER = "power", _("Electricity")
+    GAS = "gas", _("Gas")
+    FIRE = "fire", _("Fire extinguishers and exits")
+    VEHICLES = "vehicles", _("Vehicles")
+    FOOD = "food", _("Food samples")
+    OTHER = "other", _("Other")
+
+
+class SafetyCheck(models.Model):
+    """A safety hazard check: the item checked, whether a hazard was found, when it was fixed."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="safety_checks", verbose_name=_("station")
+    )
+    checked_on = models.DateField(_("date"))
+    item = models.CharField(_("item"), max_length=20, choices=SafetyItem.choices)
+    hazard_found = models.BooleanField(_("hazard found"), default=False)
+    hazard = models.CharField(_("hazard"), max_length=200, blank=True)
+    fixed_on = models.DateField(_("fixed on"), null=True, blank=True)
+    checked_by = models.CharField(_("checked by"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("safety check")
+        verbose_name_plural = _("safety checks")
+        ordering = ["-checked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} {self.checked_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.hazard_found and not self.hazard.strip():
+            errors["hazard"] = _("Describe the hazard found.")
+        if self.fixed_on and not self.hazard_found:
+            errors["fixed_on"] = _("Only a hazard found can be fixed.")
+        if self.fixed_on and self.checked_on and self.fixed_on < self.checked_on:
+            errors["fixed_on"] = _("A hazard cannot be fixed before it was found.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SafetyIncident(models.Model):
+    """A safety incident (fire, injury, escape, food poisoning, …)."""
+
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        related_name="safety_incidents",
+        verbose_name=_("station"),
+    )
+    occurred_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=100)
+    description = models.TextField(_("description"))
+    measures = models.TextField(_("measures taken"), blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("safety incident")
+        verbose_name_plural = _("safety incidents")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occurred_on}"
+
+
+class TracingPolicy(models.Model):
+    """A station's tracing time limits (workflow.md, tracing: all configurable per station)."""
+
+    station = models.OneToOneField(
+        Station, on_delete=models.CASCADE, related_name="tracing_policy", verbose_name=_("station")
+    )
+    notice_hours = models.PositiveSmallIntegerField(
+        _("tracing notice within (hours)"),
+        default=24,
+        help_text=_("A tracing notice is published this many hours after an unidentified intake."),
+    )
+    dna_working_days = models.PositiveSmallIntegerField(
+        _("police DNA sampling within (working days)"), default=7
+    )
+    renewal_days = models.PositiveSmallIntegerField(
+        _("notice renewed every (days)"),
+        default=90,
+        help_text=_("Long-stay persons' tracing notices are renewed on this cycle."),
+    )
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tracing policy")
+        verbose_name_plural = _("tracing policies")
+
+    def __str__(self) -> str:
+        return str(self.station)

@@ -1,0 +1,448 @@
+"""Forms of the cases app: they parse and validate input; services do the writing."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rescue_station.models import Station
+from rescue_station.validators import normalise_id_number, validate_id_number
+
+from .models import (
+    BelongingsItem,
+    CareInstitution,
+    ExitType,
+    GatheringArea,
+    Gender,
+    HealthStatus,
+    Inspection,
+    LongStay,
+    MedicalReferral,
+    SafetyCheck,
+    SafetyIncident,
+    Satisfaction,
+    Source,
+    Stay,
+    StayExtension,
+    StreetPatrol,
+    Ticket,
+    TracingEffort,
+    Transport,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _now_local() -> datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class IdNumberField(forms.CharField):
+    """An ID number: spaces removed, x upper-cased, GB 11643 check digit validated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("ID number"))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = normalise_id_number(super().clean(value) or "")
+        if value:
+            validate_id_number(value)
+        return value
+
+
+class PersonFields(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "For an unidentified person, a placeholder name (e.g. 火车站男子) may be given."
+        ),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age"), required=False, min_value=0, max_value=120
+    )
+    id_number = IdNumberField()
+    hometown = forms.CharField(label=_("Hometown"), max_length=100, required=False)
+    dialect = forms.CharField(label=_("Dialect"), max_length=50, required=False)
+    description = forms.CharField(
+        label=_("Physical description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photo = forms.ImageField(label=_("Photo"), required=False)
+
+    def person_data(self) -> dict[str, Any]:
+        keys = (
+            "name",
+            "gender",
+            "birth_date",
+            "estimated_age",
+            "id_number",
+            "hometown",
+            "dialect",
+            "description",
+        )
+        return {k: self.cleaned_data.get(k) for k in keys if k in self.cleaned_data}
+
+
+class IntakeForm(PersonFields):
+    """求助登记: a known or an unidentified person."""
+
+    identified = forms.TypedChoiceField(
+        label=_("Identity"),
+        choices=[("1", _("Known")), ("0", _("Unknown (placeholder number)"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    admitted_at = forms.DateTimeField(label=_("Admitted at"), widget=DateTimeInput())
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    brought_by = forms.CharField(label=_("Brought by"), max_length=100, required=False)
+    reason = forms.CharField(
+        label=_("Reason for seeking help"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    unable_to_communicate = forms.BooleanField(label=_("Unable to communicate"), required=False)
+    safety_checked = forms.BooleanField(label=_("Safety check done"), required=False)
+    temperature = forms.DecimalField(
+        label=_("Temperature (°C)"),
+        required=False,
+        max_digits=3,
+        decimal_places=1,
+        min_value=30,
+        max_value=45,
+    )
+    health_status = forms.ChoiceField(label=_("Health status"), choices=HealthStatus.choices)
+    health_note = forms.CharField(label=_("Health note"), max_length=200, required=False)
+
+    field_order = [
+        "identified",
+        "name",
+        "gender",
+        "birth_date",
+        "estimated_age",
+        "id_number",
+        "hometown",
+        "dialect",
+        "description",
+        "photo",
+        "admitted_at",
+        "source",
+        "brought_by",
+        "reason",
+        "unable_to_communicate",
+        "safety_checked",
+        "temperature",
+        "health_status",
+        "health_note",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["admitted_at"].initial = _now_local
+
+    def clean_admitted_at(self) -> datetime:
+        value = self.cleaned_data["admitted_at"]
+        if value > timezone.now():
+            raise ValidationError(_("The admission time cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("identified") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the name, or register the person as unidentified."))
+        return data
+
+
+class IdentityForm(PersonFields):
+    """Fill in or correct the identity of the person."""
+
+    identified = forms.BooleanField(label=_("Identity known"), required=False)
+
+
+class ChecksForm(forms.ModelForm):
+    class Meta:
+        model = Stay
+        fields = ["safety_checked", "temperature", "health_status", "health_note"]
+
+
+class CareForm(forms.Form):
+    food = forms.BooleanField(label=_("Meals provided"), required=False)
+    lodging = forms.BooleanField(label=_("Lodging provided"), required=False)
+    clothing = forms.BooleanField(label=_("Clothing provided"), required=False)
+
+
+class BelongingsForm(forms.ModelForm):
+    class Meta:
+        model = BelongingsItem
+        fields = ["description", "quantity", "cash_amount"]
+
+
+class SettleForm(forms.Form):
+    returned = forms.BooleanField(label=_("Returned to the owner"), required=False)
+    reason = forms.CharField(label=_("Reason not returned"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("returned") and not (data.get("reason") or "").strip():
+            raise ValidationError(_("Give the reason the item is not returned."))
+        return data
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = MedicalReferral
+        fields = ["hospital", "referred_on", "diagnosis", "outcome"]
+        widgets = {"referred_on": DateInput()}
+
+
+class TracingForm(forms.ModelForm):
+    class Meta:
+        model = TracingEffort
+        fields = ["method", "done_on", "result", "family_found", "note"]
+        widgets = {"done_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ExtensionForm(forms.ModelForm):
+    class Meta:
+        model = StayExtension
+        fields = ["days", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+
+
+class DepartureForm(forms.Form):
+    """离站: type, time, satisfaction answer, belongings; the trip for an escorted departure."""
+
+    left_at = forms.DateTimeField(label=_("Left at"), widget=DateTimeInput())
+    exit_type = forms.ChoiceField(label=_("Departure type"), choices=ExitType.choices)
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction answer"), choices=Satisfaction.choices, initial=Satisfaction.SATISFIED
+    )
+    return_belongings = forms.BooleanField(
+        label=_("Return all belongings still held"), required=False, initial=True
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    trip_date = forms.DateField(label=_("Trip date"), required=False, widget=DateInput())
+    escorts = forms.CharField(label=_("Escorts"), max_length=200, required=False)
+    destination = forms.CharField(label=_("Destination"), max_length=200, required=False)
+    transport = forms.ChoiceField(
+        label=_("Transport"), choices=[("", "—"), *Transport.choices], required=False
+    )
+    cost = forms.DecimalField(
+        label=_("Cost (yuan)"), required=False, max_digits=14, decimal_places=2
+    )
+    handed_over_to = forms.CharField(label=_("Handed over to"), max_length=200, required=False)
+    handover_signed = forms.BooleanField(label=_("Handover signed"), required=False)
+
+    ESCORT_FIELDS = ("trip_date", "escorts", "destination", "transport", "cost")
+
+    def __init__(self, *args: Any, stay: Stay, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stay = stay
+        self.fields["left_at"].initial = _now_local
+
+    def clean_left_at(self) -> datetime:
+        value = self.cleaned_data["left_at"]
+        if value < self.stay.admitted_at:
+            raise ValidationError(_("The departure cannot be before the admission."))
+        return value
+
+    def clean_cost(self) -> Any:
+        cost = self.cleaned_data.get("cost")
+        if cost is not None and cost < 0:
+            raise ValidationError(_("The cost cannot be negative."))
+        return cost
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("exit_type") == ExitType.ESCORTED_HOME:
+            for name in self.ESCORT_FIELDS:
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, _("Required for an escorted departure."))
+        return data
+
+
+class EscortForm(forms.Form):
+    """Correct the trip of an escorted departure."""
+
+    trip_date = forms.DateField(label=_("Trip date"), widget=DateInput())
+    escorts = forms.CharField(label=_("Escorts"), max_length=200)
+    destination = forms.CharField(label=_("Destination"), max_length=200)
+    transport = forms.ChoiceField(label=_("Transport"), choices=Transport.choices)
+    cost = forms.DecimalField(label=_("Cost (yuan)"), max_digits=14, decimal_places=2, min_value=0)
+    handed_over_to = forms.CharField(label=_("Handed over to"), max_length=200, required=False)
+    handover_signed = forms.BooleanField(label=_("Handover signed"), required=False)
+
+
+class StationRecordForm(forms.ModelForm):
+    """A ModelForm of a record that belongs to the station the user works in."""
+
+    def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.station = station
+        self.instance.station = station
+        for field in self.fields.values():
+            qs = getattr(field, "queryset", None)
+            if qs is not None and hasattr(qs, "for_station"):
+                field.queryset = qs.for_station(station)
+
+
+class PatrolForm(StationRecordForm):
+    class Meta:
+        model = StreetPatrol
+        fields = [
+            "patrol_date",
+            "area",
+            "campaign",
+            "areas_covered",
+            "persons_met",
+            "helped_in_place",
+            "brought_in",
+            "note",
+        ]
+        widgets = {
+            "patrol_date": DateInput(),
+            "areas_covered": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["areas_covered"].queryset = GatheringArea.objects.for_station(
+            self.station
+        ).filter(active=True)
+
+
+class AreaForm(StationRecordForm):
+    class Meta:
+        model = GatheringArea
+        fields = ["name", "active"]
+
+
+class TicketForm(StationRecordForm):
+    class Meta:
+        model = Ticket
+        fields = [
+            "channel",
+            "number",
+            "received_at",
+            "deadline",
+            "summary",
+            "handled_at",
+            "outcome",
+        ]
+        widgets = {
+            "received_at": DateTimeInput(),
+            "deadline": DateTimeInput(),
+            "handled_at": DateTimeInput(),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class SafetyCheckForm(StationRecordForm):
+    class Meta:
+        model = SafetyCheck
+        fields = ["checked_on", "item", "hazard_found", "hazard", "fixed_on", "checked_by"]
+        widgets = {"checked_on": DateInput(), "fixed_on": DateInput()}
+
+
+class IncidentForm(StationRecordForm):
+    class Meta:
+        model = SafetyIncident
+        fields = ["occurred_on", "kind", "description", "measures"]
+        widgets = {
+            "occurred_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class LongStayForm(StationRecordForm):
+    class Meta:
+        model = LongStay
+        fields = [
+            "person",
+            "hukou_registered_on",
+            "special_hardship_enrolled_on",
+            "institution",
+            "placed_on",
+            "ended_on",
+            "note",
+        ]
+        widgets = {
+            "hukou_registered_on": DateInput(),
+            "special_hardship_enrolled_on": DateInput(),
+            "placed_on": DateInput(),
+            "ended_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class InstitutionForm(StationRecordForm):
+    class Meta:
+        model = CareInstitution
+        fields = ["name", "address", "contract_no"]
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["institution", "inspected_on", "kind", "inspectors", "findings"]
+        widgets = {"inspected_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = CareInstitution.objects.for_station(station)
+
+
+class StayFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    start = forms.DateField(label=_("Admitted from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Admitted to"), required=False, widget=DateInput())
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("All")), *Source.choices], required=False
+    )
+    exit_type = forms.ChoiceField(
+        label=_("Departure type"), choices=[("", _("All")), *ExitType.choices], required=False
+    )
+    present = forms.ChoiceField(
+        label=_("In the station"),
+        choices=[("", _("All")), ("yes", _("Present")), ("no", _("Departed"))],
+        required=False,
+    )
+
+
+class PeriodFilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Intake ledger (.xlsx)"))
+
+
+def day_start(value: Any) -> datetime:
+    return datetime.combine(value, time(0), tzinfo=timezone.get_current_timezone())

@@ -1,0 +1,325 @@
+"""The intake ledger (台账) in Excel: the import template, its validation, and the list export.
+
+The column headers are the ledger's own Chinese names: a station's clerks fill in this sheet, and
+the same names come back on import whatever the interface language is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from rescue_station.models import Station
+from rescue_station.spreadsheets import ImportResult, parse_date, parse_decimal, write_sheet
+from rescue_station.validators import mask_id_number, normalise_id_number, validate_id_number
+
+from . import services
+from .models import Gender, HealthStatus, Source, Stay
+
+COLUMNS = [
+    "入站时间",
+    "姓名",
+    "身份不明",
+    "性别",
+    "出生日期",
+    "估计年龄",
+    "身份证号码",
+    "籍贯",
+    "来源",
+    "护送人/单位",
+    "求助原因",
+    "体温",
+    "健康状况",
+]
+EXAMPLE = [
+    "2024-03-01 09:30",
+    "张三",
+    "否",
+    "男",
+    "1975-06-01",
+    "",
+    "",
+    "湖南省株洲市攸县",
+    "公安护送",
+    "株洲火车站派出所",
+    "务工未果，身无分文",
+    "36.5",
+    "良好",
+]
+YES, NO = "是", "否"
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    """Chinese label (and the code itself) -> code, for cells typed by hand."""
+    with translation.override("zh-hans"):
+        mapping = {str(label): value for value, label in choices}
+    mapping.update({value: value for value, _label in choices})
+    return mapping
+
+
+def template_workbook() -> Workbook:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "入站登记台账"
+    write_sheet(sheet, COLUMNS, [EXAMPLE], widths=[18, 10, 8, 6, 12, 8, 22, 20, 12, 16, 24, 6, 10])
+    notes = workbook.create_sheet("填写说明")
+    with translation.override("zh-hans"):
+        write_sheet(
+            notes,
+            ["列", "说明"],
+            [
+                ["入站时间", "YYYY-MM-DD HH:MM 或 YYYY-MM-DD，必填"],
+                ["姓名", "身份不明时可留空或填临时称呼"],
+                ["身份不明", "是 / 否"],
+                ["性别", " / ".join(str(label) for _v, label in Gender.choices)],
+                ["身份证号码", "18位（末位可为X）或15位，校验码须正确"],
+                ["来源", " / ".join(str(label) for _v, label in Source.choices)],
+                ["健康状况", " / ".join(str(label) for _v, label in HealthStatus.choices)],
+                ["体温", "摄氏度，30.0～45.0"],
+            ],
+            widths=[14, 60],
+        )
+    return workbook
+
+
+@dataclass
+class LedgerRow:
+    row: int
+    admitted_at: datetime
+    identified: bool
+    person_data: dict[str, Any]
+    source: str
+    brought_by: str
+    reason: str
+    temperature: Decimal | None
+    health_status: str
+
+    @property
+    def display_name(self) -> str:
+        return self.person_data.get("name") or _("(unidentified)")
+
+
+def _parse_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        naive = value
+    else:
+        text = str(value or "").strip()
+        try:
+            naive = datetime.fromisoformat(text.replace("/", "-"))
+        except ValueError:
+            naive = datetime.combine(parse_date(value), time(0))
+    if timezone.is_naive(naive):
+        return timezone.make_aware(naive, timezone.get_current_timezone())
+    return naive
+
+
+def validate(rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
+    """Check every row; the result holds either ready rows or errors by row and column."""
+    result = ImportResult()
+    genders, sources, health = (
+        _labels(Gender.choices),
+        _labels(Source.choices),
+        _labels(HealthStatus.choices),
+    )
+    now = timezone.now()
+    for number, cells in rows:
+        errors_before = len(result.errors)
+
+        def cell(column: str, cells: dict[str, Any] = cells) -> str:
+            value = cells.get(column)
+            return "" if value is None else str(value).strip()
+
+        admitted_at = None
+        try:
+            admitted_at = _parse_datetime(cells.get("入站时间"))
+            if admitted_at > now:
+                result.error(number, "入站时间", _("The admission time cannot be in the future."))
+        except ValueError as error:
+            result.error(number, "入站时间", str(error))
+        unknown = cell("身份不明") or NO
+        if unknown not in (YES, NO):
+            result.error(number, "身份不明", _("Write 是 or 否."))
+        name = cell("姓名")
+        if unknown == NO and not name:
+            result.error(number, "姓名", _("Give the name, or write 是 under 身份不明."))
+        gender = genders.get(cell("性别") or "不详")
+        if gender is None:
+            result.error(number, "性别", _("Unknown value “%(value)s”.") % {"value": cell("性别")})
+        birth = None
+        if cell("出生日期"):
+            try:
+                birth = parse_date(cells.get("出生日期"))
+            except ValueError as error:
+                result.error(number, "出生日期", str(error))
+        age = None
+        if cell("估计年龄"):
+            try:
+                age = int(parse_decimal(cells.get("估计年龄"), places=0))
+                if not 0 <= age <= 120:
+                    raise ValueError(_("An age between 0 and 120."))
+            except ValueError as error:
+                result.error(number, "估计年龄", str(error))
+        id_number = normalise_id_number(cell("身份证号码"))
+        if id_number:
+            try:
+                validate_id_number(id_number)
+            except ValidationError as error:
+                result.error(number, "身份证号码", " ".join(error.messages))
+        source = sources.get(cell("来源"))
+        if source is None:
+            result.error(number, "来源", _("Unknown value “%(value)s”.") % {"value": cell("来源")})
+        temperature = None
+        if cell("体温"):
+            try:
+                temperature = parse_decimal(cells.get("体温"), places=1)
+                if not Decimal("30") <= temperature <= Decimal("45"):
+                    raise ValueError(_("A temperature between 30.0 and 45.0 °C."))
+            except ValueError as error:
+                result.error(number, "体温", str(error))
+        status = health.get(cell("健康状况") or "good")
+        if status is None:
+            result.error(
+                number, "健康状况", _("Unknown value “%(value)s”.") % {"value": cell("健康状况")}
+            )
+        if len(result.errors) == errors_before and admitted_at is not None:
+            result.rows.append(
+                LedgerRow(
+                    row=number,
+                    admitted_at=admitted_at,
+                    identified=unknown == NO,
+                    person_data={
+                        "name": name,
+                        "gender": gender,
+                        "birth_date": birth,
+                        "estimated_age": age,
+                        "id_number": id_number,
+                        "hometown": cell("籍贯"),
+                    },
+                    source=source or "",
+                    brought_by=cell("护送人/单位"),
+                    reason=cell("求助原因"),
+                    temperature=temperature,
+                    health_status=status or "good",
+                )
+            )
+    return result
+
+
+class ImportFailed(Exception):
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("import failed")
+        self.result = result
+
+
+@transaction.atomic
+def import_rows(*, station: Station, acting_user: Any, result: ImportResult) -> list[Stay]:
+    """Register every row, or none: a row the services refuse rolls the whole file back."""
+    if not result.ok:
+        raise ImportFailed(result)
+    stays = []
+    for row in result.rows:
+        try:
+            stays.append(
+                services.stay_register(
+                    station=station,
+                    acting_user=acting_user,
+                    admitted_at=row.admitted_at,
+                    source=row.source,
+                    identified=row.identified,
+                    person_data=row.person_data,
+                    brought_by=row.brought_by,
+                    reason=row.reason,
+                    temperature=row.temperature,
+                    health_status=row.health_status,
+                )
+            )
+        except ValidationError as error:
+            failed = ImportResult()
+            for field, messages in (
+                error.message_dict.items()
+                if hasattr(error, "error_dict")
+                else [("", error.messages)]
+            ):
+                failed.error(row.row, field or "—", " ".join(messages))
+            raise ImportFailed(failed) from error  # leaving the atomic block rolls back
+    return stays
+
+
+EXPORT_COLUMNS = [
+    "登记号",
+    "姓名/临时编号",
+    "性别",
+    "身份证号码",
+    "籍贯",
+    "入站时间",
+    "来源",
+    "未成年人",
+    "离站时间",
+    "离站方式",
+    "在站天数",
+]
+
+
+def export_workbook(stays: QuerySet[Stay], *, show_minors: bool, today: Any) -> Workbook:
+    """The filtered list as a sheet: ID numbers masked, text cells neutralised by write_sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "救助记录"
+
+    def rows():
+        for stay in stays.iterator(chunk_size=500):
+            person = stay.person
+            hidden = stay.is_minor and not show_minors
+            yield [
+                stay.pk,
+                _("(minor)") if hidden else str(person),
+                person.get_gender_display(),
+                "" if hidden else mask_id_number(person.id_number),
+                "" if hidden else person.hometown,
+                timezone.localtime(stay.admitted_at).strftime("%Y-%m-%d %H:%M"),
+                stay.get_source_display(),
+                YES if stay.is_minor else NO,
+                timezone.localtime(stay.left_at).strftime("%Y-%m-%d %H:%M") if stay.left_at else "",
+                stay.get_exit_type_display(),
+                stay.nights(today),
+            ]
+
+    with translation.override("zh-hans"):
+        write_sheet(sheet, EXPORT_COLUMNS, rows())
+    return workbook
+
+
+def records_workbook(records: QuerySet[Any], fields: list[str], title: str) -> Workbook:
+    """A station list (patrols, tickets, safety checks, long stays) as a sheet: one column per
+    field, headed by the field's name in Chinese, choices by their labels, text neutralised."""
+    model = records.model
+    workbook = Workbook()
+    sheet = workbook.active
+    with translation.override("zh-hans"):
+        sheet.title = title[:31]
+        headers = [str(model._meta.get_field(name).verbose_name) for name in fields]
+
+        def value(record: Any, name: str) -> Any:
+            field = model._meta.get_field(name)
+            if field.choices:
+                return getattr(record, f"get_{name}_display")()
+            raw = getattr(record, name)
+            if isinstance(raw, datetime):
+                return timezone.localtime(raw).strftime("%Y-%m-%d %H:%M")
+            if raw is None:
+                return ""
+            if isinstance(raw, bool):
+                return YES if raw else NO
+            return raw if isinstance(raw, int | Decimal | str) else str(raw)
+
+        write_sheet(sheet, headers, ([value(r, n) for n in fields] for r in records.iterator()))
+    return workbook

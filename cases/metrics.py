@@ -1,0 +1,400 @@
+"""The cases app's metrics: one query per table, each metric defined in its Spec's doc.
+
+A period is [start, end], both local dates (Asia/Shanghai) inclusive. Rates are percent with 2
+places (``rescue_station.formatting.percent``), None when the denominator is 0.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import Exact, GreaterThan
+from django.utils import timezone
+
+from rescue_station import selectors
+from rescue_station.formatting import percent
+from rescue_station.models import Station
+from rescue_station.registry import Kind, Spec, register_group
+
+from .models import (
+    NEEDS_TREATMENT,
+    Campaign,
+    ExitType,
+    GatheringArea,
+    LongStay,
+    MedicalReferral,
+    SafetyCheck,
+    SafetyIncident,
+    Satisfaction,
+    Stay,
+    StreetPatrol,
+    Ticket,
+    TicketChannel,
+    TracingEffort,
+    TracingResult,
+)
+
+Values = dict[str, Decimal | int | None]
+
+ZERO_DAYS = Value(timedelta(0), output_field=DurationField())
+ONE_DAY = Value(timedelta(days=1), output_field=DurationField())
+
+
+def person_days_expression(start: date, end: date, today: date) -> Case:
+    """Nights of one stay inside [start, end] (DESIGN.md's rule), as a duration in SQL.
+
+    With a = admission date and d = departure date (today for a stay still open): a same-day stay
+    (d = a) counts 1 day when start <= a <= end; any other stay counts
+    max(0, min(d, end + 1) - max(a, start)). Django's temporal subtraction of two dates works on
+    SQLite and PostgreSQL alike; the sum of these durations is a whole number of days.
+    """
+    departed = Coalesce(F("left_on"), Value(today, output_field=DateField()))
+    upper = Least(departed, Value(end + timedelta(days=1), output_field=DateField()))
+    lower = Greatest(F("admitted_on"), Value(start, output_field=DateField()))
+    nights = ExpressionWrapper(upper - lower, output_field=DurationField())
+    same_day = Exact(departed, F("admitted_on"))
+    return Case(
+        When(Q(same_day, admitted_on__gte=start, admitted_on__lte=end), then=ONE_DAY),
+        When(same_day, then=ZERO_DAYS),
+        When(GreaterThan(upper, lower), then=nights),
+        default=ZERO_DAYS,
+        output_field=DurationField(),
+    )
+
+
+def _days(value: timedelta | None) -> int:
+    return value.days if value else 0
+
+
+STAYS = {
+    "cases.intakes": Spec(
+        "救助人次",
+        "人次",
+        Kind.COUNT,
+        "Stays admitted in the period: admission date (admitted_on, local) between start and end.",
+    ),
+    "cases.person_days": Spec(
+        "救助人天次",
+        "人天次",
+        Kind.COUNT,
+        "Nights in the station inside the period, summed over stays (DESIGN.md): with admission "
+        "date a and departure date d (today for a stay still open), a same-day stay counts 1 when "
+        "start <= a <= end; any other stay counts max(0, min(d, end + 1) - max(a, start)). "
+        "Adjacent periods add up to the whole. A person placed in care has left the station.",
+    ),
+    "cases.family_pickups": Spec(
+        "家属接领人次",
+        "人次",
+        Kind.COUNT,
+        "Stays that ended in the period (departure date left_on) with departure type "
+        "'picked up by family'.",
+    ),
+    "cases.escorted_home": Spec(
+        "护送返乡人次",
+        "人次",
+        Kind.COUNT,
+        "Stays that ended in the period (departure date left_on) with departure type "
+        "'escorted home'.",
+    ),
+    "cases.temperature_check_rate": Spec(
+        "体温检测率",
+        "%",
+        Kind.RATE,
+        "Stays admitted in the period with a temperature recorded, over the stays admitted in "
+        "the period.",
+    ),
+    "cases.sick_treated_rate": Spec(
+        "患病救治率",
+        "%",
+        Kind.RATE,
+        "Stays admitted in the period whose health status at intake is ill or injured and that "
+        "have at least one medical referral, over the stays admitted in the period that are ill "
+        "or injured.",
+    ),
+    "cases.tracing_coverage_rate": Spec(
+        "特殊人员寻亲覆盖率",
+        "%",
+        Kind.RATE,
+        "Special stays (identity unknown or unable to communicate at intake) admitted in the "
+        "period that have at least one tracing effort on record (of any date), over the special "
+        "stays admitted in the period.",
+    ),
+    "cases.care_rate": Spec(
+        "站内照料率",
+        "%",
+        Kind.RATE,
+        "Stays admitted in the period with basic care recorded (meals, lodging and clothing all "
+        "ticked), over the stays admitted in the period.",
+    ),
+    "cases.satisfaction_rate": Spec(
+        "受助人员满意度",
+        "%",
+        Kind.RATE,
+        "Stays that ended in the period (departure date left_on, minors included) whose answer "
+        "at departure is 'satisfied', over those that ended in the period with an answer "
+        "(satisfied, neutral or dissatisfied; 'no answer' and blank are left out).",
+    ),
+}
+
+
+def _today() -> date:
+    # Through the module attribute so that tests can freeze "today".
+    return selectors.local_today()
+
+
+@register_group("cases.stays", STAYS)
+def stay_metrics(station: Station, start: date, end: date) -> Values:
+    today = _today()
+    admitted = Q(admitted_on__gte=start, admitted_on__lte=end)
+    left = Q(left_on__gte=start, left_on__lte=end)
+    answered = Q(
+        satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.NEUTRAL, Satisfaction.DISSATISFIED]
+    )
+    sick = Q(health_status__in=NEEDS_TREATMENT)
+    referred = Exists(MedicalReferral.objects.filter(stay=OuterRef("pk")))
+    traced = Exists(TracingEffort.objects.filter(stay=OuterRef("pk")))
+    cared = Q(care_food=True, care_lodging=True, care_clothing=True)
+    row = (
+        Stay.objects.for_station(station)
+        # Every stay that can touch the period: admitted before its end, not gone before its start.
+        .filter(admitted_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .annotate(referred=referred, traced=traced)
+        .aggregate(
+            intakes=Count("pk", filter=admitted),
+            person_days=Sum(person_days_expression(start, end, today)),
+            family=Count("pk", filter=left & Q(exit_type=ExitType.FAMILY_PICKUP)),
+            escorted=Count("pk", filter=left & Q(exit_type=ExitType.ESCORTED_HOME)),
+            temperature=Count("pk", filter=admitted & Q(temperature__isnull=False)),
+            sick=Count("pk", filter=admitted & sick),
+            sick_treated=Count("pk", filter=admitted & sick & Q(referred=True)),
+            special=Count("pk", filter=admitted & Q(is_special=True)),
+            special_traced=Count("pk", filter=admitted & Q(is_special=True, traced=True)),
+            cared=Count("pk", filter=admitted & cared),
+            answered=Count("pk", filter=left & answered),
+            satisfied=Count("pk", filter=left & Q(satisfaction=Satisfaction.SATISFIED)),
+        )
+    )
+    return {
+        "cases.intakes": row["intakes"],
+        "cases.person_days": _days(row["person_days"]),
+        "cases.family_pickups": row["family"],
+        "cases.escorted_home": row["escorted"],
+        "cases.temperature_check_rate": percent(row["temperature"], row["intakes"]),
+        "cases.sick_treated_rate": percent(row["sick_treated"], row["sick"]),
+        "cases.tracing_coverage_rate": percent(row["special_traced"], row["special"]),
+        "cases.care_rate": percent(row["cared"], row["intakes"]),
+        "cases.satisfaction_rate": percent(row["satisfied"], row["answered"]),
+    }
+
+
+@register_group(
+    "cases.tracing",
+    {
+        "cases.tracing_successes": Spec(
+            "寻亲成功人数",
+            "人",
+            Kind.COUNT,
+            "Stays with a successful tracing effort (result 'family found') dated in the period; "
+            "a stay counts once even with several successful efforts.",
+        )
+    },
+)
+def tracing_metrics(station: Station, start: date, end: date) -> Values:
+    count = (
+        TracingEffort.objects.for_station(station)
+        .filter(result=TracingResult.SUCCESS, done_on__gte=start, done_on__lte=end)
+        .aggregate(n=Count("stay", distinct=True))["n"]
+    )
+    return {"cases.tracing_successes": count}
+
+
+@register_group(
+    "cases.long_stays",
+    {
+        "cases.hukou_registrations": Spec(
+            "滞留人员落户人数",
+            "人",
+            Kind.COUNT,
+            "Long-stay records whose hukou registration date falls in the period.",
+        ),
+        "cases.special_hardship_enrolled": Spec(
+            "纳入特困供养人数",
+            "人",
+            Kind.COUNT,
+            "Long-stay records whose special-hardship enrolment date falls in the period.",
+        ),
+    },
+)
+def long_stay_metrics(station: Station, start: date, end: date) -> Values:
+    row = LongStay.objects.for_station(station).aggregate(
+        hukou=Count("pk", filter=Q(hukou_registered_on__gte=start, hukou_registered_on__lte=end)),
+        hardship=Count(
+            "pk",
+            filter=Q(
+                special_hardship_enrolled_on__gte=start, special_hardship_enrolled_on__lte=end
+            ),
+        ),
+    )
+    return {
+        "cases.hukou_registrations": row["hukou"],
+        "cases.special_hardship_enrolled": row["hardship"],
+    }
+
+
+@register_group(
+    "cases.patrols",
+    {
+        "cases.street_patrols": Spec(
+            "街面巡查次数", "次", Kind.COUNT, "Street patrols dated in the period."
+        ),
+        "cases.street_persons_assisted": Spec(
+            "街面救助人次",
+            "人次",
+            Kind.COUNT,
+            "Over the street patrols dated in the period: persons helped in place plus persons "
+            "brought in to the station.",
+        ),
+    },
+)
+def patrol_metrics(station: Station, start: date, end: date) -> Values:
+    row = (
+        StreetPatrol.objects.for_station(station)
+        .filter(patrol_date__gte=start, patrol_date__lte=end)
+        .aggregate(
+            patrols=Count("pk"),
+            assisted=Coalesce(Sum(F("helped_in_place") + F("brought_in")), 0),
+        )
+    )
+    return {
+        "cases.street_patrols": row["patrols"],
+        "cases.street_persons_assisted": row["assisted"],
+    }
+
+
+@register_group(
+    "cases.areas",
+    {
+        "cases.campaign_area_coverage_rate": Spec(
+            "专项救助行动覆盖率",
+            "%",
+            Kind.RATE,
+            "Designated gathering areas (active) visited by at least one campaign patrol "
+            "(寒冬送温暖 or 夏季送清凉) dated in the period, over the designated gathering areas.",
+        )
+    },
+)
+def area_metrics(station: Station, start: date, end: date) -> Values:
+    visited = StreetPatrol.objects.filter(
+        areas_covered=OuterRef("pk"),
+        campaign__in=[Campaign.WINTER, Campaign.SUMMER],
+        patrol_date__gte=start,
+        patrol_date__lte=end,
+    )
+    row = (
+        GatheringArea.objects.for_station(station)
+        .filter(active=True)
+        .annotate(visited=Exists(visited))
+        .aggregate(areas=Count("pk"), covered=Count("pk", filter=Q(visited=True)))
+    )
+    return {"cases.campaign_area_coverage_rate": percent(row["covered"], row["areas"])}
+
+
+@register_group(
+    "cases.tickets",
+    {
+        "cases.hotline_tickets": Spec(
+            "市长热线工单数",
+            "件",
+            Kind.COUNT,
+            "Mayor's-hotline tickets received in the period (received_on, local date).",
+        ),
+        "cases.platform_dispatches": Spec(
+            "城管数字平台派单数",
+            "件",
+            Kind.COUNT,
+            "Urban-management platform dispatches received in the period (received_on).",
+        ),
+        "cases.ticket_timely_rate": Spec(
+            "工单按时办结率",
+            "%",
+            Kind.RATE,
+            "Tickets of both channels received in the period and handled by their deadline, over "
+            "the tickets received in the period that are handled or whose deadline has passed "
+            "(an open ticket not yet due is left out).",
+        ),
+    },
+)
+def ticket_metrics(station: Station, start: date, end: date) -> Values:
+    now = timezone.now()
+    row = (
+        Ticket.objects.for_station(station)
+        .filter(received_on__gte=start, received_on__lte=end)
+        .aggregate(
+            hotline=Count("pk", filter=Q(channel=TicketChannel.HOTLINE)),
+            platform=Count("pk", filter=Q(channel=TicketChannel.PLATFORM)),
+            due=Count("pk", filter=Q(handled_at__isnull=False) | Q(deadline__lt=now)),
+            timely=Count("pk", filter=Q(handled_at__lte=F("deadline"))),
+        )
+    )
+    return {
+        "cases.hotline_tickets": row["hotline"],
+        "cases.platform_dispatches": row["platform"],
+        "cases.ticket_timely_rate": percent(row["timely"], row["due"]),
+    }
+
+
+@register_group(
+    "cases.safety_checks",
+    {
+        "cases.safety_hazards_fixed": Spec(
+            "安全隐患整改数",
+            "处",
+            Kind.COUNT,
+            "Safety checks whose hazard was fixed in the period (fixed_on between start and end).",
+        )
+    },
+)
+def safety_check_metrics(station: Station, start: date, end: date) -> Values:
+    count = (
+        SafetyCheck.objects.for_station(station)
+        .filter(hazard_found=True, fixed_on__gte=start, fixed_on__lte=end)
+        .count()
+    )
+    return {"cases.safety_hazards_fixed": count}
+
+
+@register_group(
+    "cases.safety_incidents",
+    {
+        "cases.safety_incidents": Spec(
+            "安全责任事故数",
+            "起",
+            Kind.COUNT,
+            "Safety incidents that occurred in the period (occurred_on between start and end).",
+        )
+    },
+)
+def safety_incident_metrics(station: Station, start: date, end: date) -> Values:
+    count = (
+        SafetyIncident.objects.for_station(station)
+        .filter(occurred_on__gte=start, occurred_on__lte=end)
+        .count()
+    )
+    return {"cases.safety_incidents": count}

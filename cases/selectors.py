@@ -1,0 +1,222 @@
+"""Reads of the cases app: always through the user's stations (StationScopedQuerySet.for_user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rescue_station import selectors as core_selectors
+from rescue_station.audit import history_rows
+from rescue_station.models import Station
+
+from .models import ExtensionStatus, Person, Stay, TracingMethod, TracingPolicy
+
+
+def today() -> date:
+    # Through the core module's attribute so that tests can freeze it.
+    return core_selectors.local_today()
+
+
+def can_see_minors(user: Any) -> bool:
+    """Minors' identities are shown only to roles that read the minors' records."""
+    return user.has_perm("minors.view_minorcase")
+
+
+def stays_for(user: Any, station: Station) -> QuerySet[Stay]:
+    """The stays of the station the user works in (and only of the user's stations)."""
+    return (
+        Stay.objects.for_user(user)
+        .filter(station=station)
+        .select_related("person", "station")
+        .prefetch_related("extensions")
+    )
+
+
+def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> QuerySet[Stay]:
+    """The stay list: search (name, ID number, placeholder number) and filters."""
+    stays = stays_for(user, station)
+    q = (filters.get("q") or "").strip()
+    if q:
+        stays = stays.filter(
+            Q(person__name__icontains=q)
+            | Q(person__id_number__icontains=q.upper())
+            | Q(person__placeholder_no__icontains=q)
+        )
+    if filters.get("start"):
+        stays = stays.filter(admitted_on__gte=filters["start"])
+    if filters.get("end"):
+        stays = stays.filter(admitted_on__lte=filters["end"])
+    if filters.get("source"):
+        stays = stays.filter(source=filters["source"])
+    if filters.get("exit_type"):
+        stays = stays.filter(exit_type=filters["exit_type"])
+    if filters.get("present") == "yes":
+        stays = stays.filter(left_at__isnull=True)
+    elif filters.get("present") == "no":
+        stays = stays.filter(left_at__isnull=False)
+    return stays.order_by("-admitted_at", "-pk")
+
+
+def tracing_policy(station: Station) -> TracingPolicy:
+    """The station's tracing time limits (the defaults of workflow.md when none is set)."""
+    return TracingPolicy.objects.filter(station=station).first() or TracingPolicy(station=station)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after ``start`` up to ``end`` (public holidays are not known here)."""
+    days = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        days += day.weekday() < 5
+    return days
+
+
+NOTICE_METHODS = (TracingMethod.WEBSITE, TracingMethod.NEWS)
+
+
+def tracing_due(stay: Stay, policy: TracingPolicy, now: datetime) -> list[str]:
+    """What tracing work of a special person in the station is overdue: the notice within the
+    policy's hours, police DNA sampling within its working days, the notice's renewal cycle."""
+    from django.utils.translation import gettext as _
+
+    if not stay.is_special or not stay.is_present:
+        return []
+    efforts = list(stay.tracing_efforts.all())
+    notices = [e.done_on for e in efforts if e.method in NOTICE_METHODS]
+    due = []
+    if not notices and now - stay.admitted_at > timedelta(hours=policy.notice_hours):
+        due.append(_("Tracing notice overdue"))
+    if notices and (timezone.localtime(now).date() - max(notices)).days > policy.renewal_days:
+        due.append(_("Tracing notice to renew"))
+    today_ = timezone.localtime(now).date()
+    if not any(e.method == TracingMethod.DNA for e in efforts) and (
+        working_days_between(stay.admitted_on, today_) > policy.dna_working_days
+    ):
+        due.append(_("DNA sampling overdue"))
+    return due
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    stay: Stay
+    nights: int
+    over_limit: bool
+    pending_extension: bool
+    show_identity: bool
+    tracing_due: list[str]
+
+
+def board(user: Any, station: Station) -> list[BoardRow]:
+    """Everyone in the station now, longest stay first, with the flags staff act on."""
+    day = today()
+    now = timezone.now()
+    identity = can_see_minors(user)
+    policy = tracing_policy(station)
+    rows = []
+    stays = stays_for(user, station).present().prefetch_related("tracing_efforts")
+    for stay in stays.order_by("admitted_at"):
+        rows.append(
+            BoardRow(
+                stay=stay,
+                nights=stay.nights(day),
+                over_limit=stay.is_over_limit(day),
+                pending_extension=any(
+                    e.status == ExtensionStatus.PENDING for e in stay.extensions.all()
+                ),
+                show_identity=identity or not stay.is_minor,
+                tracing_due=tracing_due(stay, policy, now),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Event:
+    when: datetime | date
+    what: str
+    detail: str
+
+
+def _as_datetime(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+
+def timeline(stay: Stay) -> list[Event]:
+    """What happened in the stay, in order."""
+    from django.utils.translation import gettext as _
+
+    events = [Event(stay.admitted_at, _("Admitted"), stay.get_source_display())]
+    for item in stay.belongings.all():
+        events.append(Event(stay.admitted_at, _("Belongings listed"), str(item)))
+    for r in stay.referrals.all():
+        events.append(Event(r.referred_on, _("Medical referral"), f"{r.hospital} {r.diagnosis}"))
+    for t in stay.tracing_efforts.all():
+        detail = f"{t.get_method_display()}: {t.get_result_display()}"
+        if t.family_found:
+            detail += f"（{t.family_found}）"
+        events.append(Event(t.done_on, _("Tracing"), detail))
+    for e in stay.extensions.all():
+        events.append(
+            Event(e.requested_at, _("Extension requested"), f"+{e.days} · {e.get_status_display()}")
+        )
+    if stay.left_at:
+        events.append(Event(stay.left_at, _("Departed"), stay.get_exit_type_display()))
+    escort = getattr(stay, "escort", None) if stay.left_at else None
+    if escort:
+        events.append(
+            Event(escort.trip_date, _("Escorted home"), f"{escort.destination} · {escort.escorts}")
+        )
+    return sorted(events, key=lambda e: _as_datetime(e.when))
+
+
+def stay_history(stay: Stay) -> list[dict[str, Any]]:
+    """Every change of the stay, its person and its records, newest first."""
+    objects: list[Any] = [stay, stay.person]
+    objects += list(stay.belongings.all()) + list(stay.referrals.all())
+    objects += list(stay.tracing_efforts.all()) + list(stay.extensions.all())
+    escort = getattr(stay, "escort", None)  # no trip: the reverse accessor raises AttributeError
+    if escort:
+        objects.append(escort)
+    rows = []
+    for obj in objects:
+        for row in history_rows(obj):
+            rows.append({**row, "record": obj._meta.verbose_name})
+    return sorted(rows, key=lambda r: r["when"], reverse=True)
+
+
+def earlier_stays(stay: Stay) -> QuerySet[Stay]:
+    """Other stays of the same person (repeat visits)."""
+    return Stay.objects.filter(person=stay.person).exclude(pk=stay.pk).order_by("-admitted_at")
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the month's last day when that day does not exist)."""
+    import calendar
+
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def long_stay_candidates(user: Any, station: Station) -> QuerySet[Stay]:
+    """Persons in the station longer than the station's long-stay months with no long-stay
+    record yet: they are due for hukou registration, special-hardship enrolment, placement."""
+    since = months_before(today(), station.long_stay_months)
+    return (
+        stays_for(user, station)
+        .present()
+        .filter(admitted_on__lte=since)
+        .exclude(person__long_stays__isnull=False)
+        .order_by("admitted_on")
+    )
+
+
+def persons_for(user: Any, station: Station) -> QuerySet[Person]:
+    return Person.objects.for_user(user).filter(station=station)

@@ -1,0 +1,698 @@
+"""Pages of the cases app: thin views that parse a form, call one service, and redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rescue_station.scoping import current_station, get_for_user_or_404
+from rescue_station.spreadsheets import (
+    SheetError,
+    read_sheet,
+    stash_upload,
+    take_upload,
+    workbook_response,
+)
+
+from . import forms, ledger, selectors, services
+from .models import (
+    BelongingsItem,
+    CareInstitution,
+    ExitType,
+    GatheringArea,
+    Inspection,
+    LongStay,
+    SafetyCheck,
+    SafetyIncident,
+    Stay,
+    StayExtension,
+    StreetPatrol,
+    Ticket,
+)
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_errors_to(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal on the form, by field where the field is on the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# ---- the board and the stay list
+
+
+@permission_required("cases.view_stay", raise_exception=True)
+def board(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    rows = selectors.board(request.user, station)
+    return render(
+        request,
+        "cases/board.html",
+        {
+            "station": station,
+            "rows": rows,
+            "over_limit": sum(r.over_limit for r in rows),
+            "minors": sum(r.stay.is_minor for r in rows),
+        },
+    )
+
+
+def _filtered(request: HttpRequest) -> tuple[forms.StayFilterForm, Any]:
+    form = forms.StayFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.stays_filtered(request.user, current_station(request), filters)
+
+
+@permission_required("cases.view_stay", raise_exception=True)
+def stay_list(request: HttpRequest) -> HttpResponse:
+    form, stays = _filtered(request)
+    return render(
+        request,
+        "cases/stay_list.html",
+        {
+            "filter_form": form,
+            "page_obj": _page(request, stays),
+            "show_minors": selectors.can_see_minors(request.user),
+            "today": selectors.today(),
+        },
+    )
+
+
+@permission_required("cases.view_stay", raise_exception=True)
+def stay_export(request: HttpRequest) -> HttpResponse:
+    _form, stays = _filtered(request)
+    workbook = ledger.export_workbook(
+        stays, show_minors=selectors.can_see_minors(request.user), today=selectors.today()
+    )
+    return workbook_response(workbook, f"救助记录-{selectors.today():%Y%m%d}.xlsx")
+
+
+# ---- intake
+
+
+@permission_required("cases.add_stay", raise_exception=True)
+def stay_create(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            stay = services.stay_register(
+                station=station,
+                acting_user=request.user,
+                admitted_at=data["admitted_at"],
+                source=data["source"],
+                identified=data["identified"],
+                person_data=form.person_data(),
+                photo=data.get("photo"),
+                brought_by=data["brought_by"],
+                reason=data["reason"],
+                unable_to_communicate=data["unable_to_communicate"],
+                safety_checked=data["safety_checked"],
+                temperature=data["temperature"],
+                health_status=data["health_status"],
+                health_note=data["health_note"],
+            )
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            if selectors.earlier_stays(stay).exists():
+                messages.warning(request, _("This person has been here before: see earlier stays."))
+            messages.success(request, _("The intake is registered."))
+            return redirect("cases:stay_detail", pk=stay.pk)
+    return render(request, "cases/stay_form.html", {"form": form})
+
+
+def _stay(request: HttpRequest, pk: int) -> Stay:
+    return get_for_user_or_404(
+        Stay.objects.select_related("person", "station", "registered_by", "safety_checked_by"),
+        request.user,
+        pk=pk,
+    )
+
+
+@permission_required("cases.view_stay", raise_exception=True)
+def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay(request, pk)
+    return render(request, "cases/stay_detail.html", _detail_context(request, stay))
+
+
+def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str, Any]:
+    today = selectors.today()
+    data = None
+    context: dict[str, Any] = {
+        "stay": stay,
+        "person": stay.person,
+        "nights": stay.nights(today),
+        "over_limit": stay.is_over_limit(today),
+        "timeline": selectors.timeline(stay),
+        "history": selectors.stay_history(stay),
+        "earlier": selectors.earlier_stays(stay),
+        "belongings": stay.belongings.all(),
+        "extensions": stay.extensions.select_related("requested_by", "decided_by"),
+        "escort": getattr(stay, "escort", None),
+        "can_change": request.user.has_perm("cases.change_stay"),
+        "can_approve": request.user.has_perm("cases.approve_extension"),
+        "show_identity": selectors.can_see_minors(request.user) or not stay.is_minor,
+        "checks_form": forms.ChecksForm(data, instance=stay, prefix="checks"),
+        "care_form": forms.CareForm(
+            data,
+            prefix="care",
+            initial={
+                "food": stay.care_food,
+                "lodging": stay.care_lodging,
+                "clothing": stay.care_clothing,
+            },
+        ),
+        "belongings_form": forms.BelongingsForm(data, prefix="belongings"),
+        "referral_form": forms.ReferralForm(
+            data, prefix="referral", initial={"referred_on": today}
+        ),
+        "tracing_form": forms.TracingForm(data, prefix="tracing", initial={"done_on": today}),
+        "extension_form": forms.ExtensionForm(data, prefix="extension"),
+        "settle_form": forms.SettleForm(prefix="settle"),
+    }
+    context.update(forms_)
+    return context
+
+
+# Each event form on the detail page: (form factory, service call with the cleaned data).
+EVENTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    "checks": (
+        lambda data, stay: forms.ChecksForm(data, instance=stay, prefix="checks"),
+        lambda stay, user, d: services.stay_update_checks(stay=stay, acting_user=user, **d),
+    ),
+    "care": (
+        lambda data, stay: forms.CareForm(data, prefix="care"),
+        lambda stay, user, d: services.stay_record_care(stay=stay, acting_user=user, **d),
+    ),
+    "belongings": (
+        lambda data, stay: forms.BelongingsForm(data, prefix="belongings"),
+        lambda stay, user, d: services.belongings_add(stay=stay, acting_user=user, **d),
+    ),
+    "referral": (
+        lambda data, stay: forms.ReferralForm(data, prefix="referral"),
+        lambda stay, user, d: services.referral_add(stay=stay, acting_user=user, **d),
+    ),
+    "tracing": (
+        lambda data, stay: forms.TracingForm(data, prefix="tracing"),
+        lambda stay, user, d: services.tracing_add(stay=stay, acting_user=user, **d),
+    ),
+    "extension": (
+        lambda data, stay: forms.ExtensionForm(data, prefix="extension"),
+        lambda stay, user, d: services.extension_request(stay=stay, acting_user=user, **d),
+    ),
+}
+
+
+@require_POST
+@permission_required("cases.change_stay", raise_exception=True)
+def stay_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in EVENTS:
+        raise Http404
+    stay = _stay(request, pk)
+    make_form, call = EVENTS[kind]
+    form = make_form(request.POST, stay)
+    if form.is_valid():
+        # A ModelForm is copied into the service's keywords; the instance itself is never saved.
+        data = dict(form.cleaned_data)
+        if kind == "checks":
+            # The model form has put the values on the instance already: start from the database.
+            stay.refresh_from_db()
+        try:
+            call(stay, request.user, data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("cases:stay_detail", args=[stay.pk]) + f"#{kind}")
+    stay.refresh_from_db()
+    context = _detail_context(request, stay, **{f"{kind}_form": form})
+    return render(request, "cases/stay_detail.html", context, status=400)
+
+
+@require_POST
+@permission_required("cases.change_stay", raise_exception=True)
+def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = get_for_user_or_404(BelongingsItem, request.user, pk=item_pk, stay_id=pk)
+    form = forms.SettleForm(request.POST, prefix="settle")
+    if form.is_valid():
+        services.belongings_settle(
+            item=item,
+            acting_user=request.user,
+            returned=form.cleaned_data["returned"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
+
+
+@require_POST
+@permission_required("cases.approve_extension", raise_exception=True)
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_for_user_or_404(StayExtension, request.user, pk=pk)
+    try:
+        services.extension_decide(
+            extension=extension,
+            acting_user=request.user,
+            approve=request.POST.get("decision") == "approve",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The extension is decided."))
+    return redirect("cases:stay_detail", pk=extension.stay_id)
+
+
+@permission_required("cases.change_stay", raise_exception=True)
+def stay_depart(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay(request, pk)
+    if not stay.is_present:
+        messages.error(request, _("The person has already left."))
+        return redirect("cases:stay_detail", pk=stay.pk)
+    form = forms.DepartureForm(request.POST or None, stay=stay)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        escort = None
+        if data["exit_type"] == ExitType.ESCORTED_HOME:
+            escort = services.EscortData(
+                **{k: data[k] for k in forms.DepartureForm.ESCORT_FIELDS},
+                handed_over_to=data["handed_over_to"],
+                handover_signed=data["handover_signed"],
+            )
+        try:
+            services.stay_depart(
+                stay=stay,
+                acting_user=request.user,
+                left_at=data["left_at"],
+                exit_type=data["exit_type"],
+                satisfaction=data["satisfaction"],
+                note=data["note"],
+                return_belongings=data["return_belongings"],
+                escort=escort,
+            )
+        except ValidationError as error:
+            stay.refresh_from_db()
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, _("The departure is recorded."))
+            return redirect("cases:stay_detail", pk=stay.pk)
+    return render(
+        request,
+        "cases/depart_form.html",
+        {"stay": stay, "form": form, "belongings": stay.belongings.all()},
+    )
+
+
+@permission_required("cases.change_stay", raise_exception=True)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay(request, pk)
+    person = stay.person
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    initial["identified"] = person.identified
+    form = forms.IdentityForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_identify(
+                person=person,
+                acting_user=request.user,
+                data=form.person_data(),
+                identified=form.cleaned_data["identified"],
+                photo=form.cleaned_data.get("photo"),
+            )
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:stay_detail", pk=stay.pk)
+    return render(request, "cases/person_form.html", {"stay": stay, "form": form})
+
+
+@permission_required("cases.view_stay", raise_exception=True)
+def person_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The person's photo, served only through the stay (media files are not public)."""
+    stay = _stay(request, pk)
+    if not stay.person.photo or not (selectors.can_see_minors(request.user) or not stay.is_minor):
+        raise Http404
+    return FileResponse(stay.person.photo.open("rb"))
+
+
+# ---- printable forms
+
+
+# The station's paper forms, by their official names (workflow.md, registration).
+PRINT_FORMS = {
+    "registration": "求助登记表",
+    "departure": "在站服务及离站登记表",
+    "self_leave": "自行离站声明书",
+    "termination": "终止救助通知书",
+}
+
+
+@permission_required("cases.view_stay", raise_exception=True)
+def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> HttpResponse:
+    if form not in PRINT_FORMS:
+        raise Http404
+    stay = _stay(request, pk)
+    context = {
+        **_detail_context(request, stay),
+        "title": PRINT_FORMS[form],
+        "form_name": form,
+        "pdf": fmt == "pdf",
+        "today": selectors.today(),
+    }
+    template = f"cases/print_{form}.html"
+    if fmt != "pdf":
+        return render(request, template, context)
+    from weasyprint import CSS, HTML
+
+    html = render_to_string(template, context, request=request)
+    css = CSS(filename=finders.find("cases/print.css"))
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[css])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="stay-{stay.pk}-{form}.pdf"'
+    return response
+
+
+# ---- import of an intake ledger
+
+
+@permission_required("cases.add_stay", raise_exception=True)
+def import_template(request: HttpRequest) -> HttpResponse:
+    return workbook_response(ledger.template_workbook(), "入站登记台账模板.xlsx")
+
+
+@permission_required("cases.add_stay", raise_exception=True)
+def stay_import(request: HttpRequest) -> HttpResponse:
+    """Upload: every row checked and shown; nothing is saved before the confirmation."""
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        try:
+            result = ledger.validate(read_sheet(data, ledger.COLUMNS))
+        except SheetError as error:
+            form.add_error("file", str(error))
+        else:
+            context["result"] = result
+            if result.ok and result.rows:
+                context["token"] = stash_upload(request, data)
+            elif result.ok:
+                form.add_error("file", _("The file has no rows under the header."))
+    return render(request, "cases/import.html", context)
+
+
+@require_POST
+@permission_required("cases.add_stay", raise_exception=True)
+def stay_import_confirm(request: HttpRequest) -> HttpResponse:
+    data = take_upload(request, request.POST.get("token", ""))
+    if data is None:
+        messages.error(request, _("The upload has expired: choose the file again."))
+        return redirect("cases:stay_import")
+    try:
+        result = ledger.validate(read_sheet(data, ledger.COLUMNS))
+        stays = ledger.import_rows(
+            station=current_station(request), acting_user=request.user, result=result
+        )
+    except SheetError as error:
+        messages.error(request, str(error))
+        return redirect("cases:stay_import")
+    except ledger.ImportFailed as failed:
+        return render(
+            request,
+            "cases/import.html",
+            {"form": forms.ImportForm(), "result": failed.result},
+            status=400,
+        )
+    messages.success(request, _("%(n)s intakes imported.") % {"n": len(stays)})
+    return redirect("cases:stay_list")
+
+
+# ---- station records: patrols, areas, tickets, safety, long stays
+
+
+# The columns of each station list's Excel export.
+EXPORT_FIELDS: dict[type[models.Model], list[str]] = {
+    StreetPatrol: [
+        "patrol_date",
+        "area",
+        "campaign",
+        "persons_met",
+        "helped_in_place",
+        "brought_in",
+        "note",
+    ],
+    Ticket: ["channel", "number", "received_at", "deadline", "handled_at", "summary", "outcome"],
+    SafetyCheck: ["checked_on", "item", "hazard_found", "hazard", "fixed_on", "checked_by"],
+    LongStay: [
+        "person",
+        "hukou_registered_on",
+        "special_hardship_enrolled_on",
+        "institution",
+        "placed_on",
+        "ended_on",
+    ],
+}
+
+
+def _record_list(
+    request: HttpRequest, model: type[models.Model], template: str, date_field: str, **extra: Any
+) -> HttpResponse:
+    """A station's records, newest first by the date that puts them in a period."""
+    station = current_station(request)
+    form = forms.PeriodFilterForm(request.GET or None)
+    records = (
+        model.objects.for_user(request.user)
+        .filter(station=station)
+        .order_by(models.F(date_field).desc(nulls_last=True), "-pk")
+    )
+    if form.is_valid():
+        if form.cleaned_data["start"]:
+            records = records.filter(**{f"{date_field}__gte": form.cleaned_data["start"]})
+        if form.cleaned_data["end"]:
+            records = records.filter(**{f"{date_field}__lte": form.cleaned_data["end"]})
+    if request.GET.get("export") == "xlsx":
+        title = str(model._meta.verbose_name_plural)
+        workbook = ledger.records_workbook(records, EXPORT_FIELDS[model], title)
+        return workbook_response(
+            workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
+        )
+    return render(
+        request,
+        template,
+        {"filter_form": form, "page_obj": _page(request, records), "station": station, **extra},
+    )
+
+
+# New records start on today's date.
+DATE_DEFAULTS = ("patrol_date", "checked_on", "occurred_on", "inspected_on")
+
+
+def _record_form(
+    request: HttpRequest,
+    form_class: type[Any],
+    instance: models.Model | None,
+    title: str,
+    back: str,
+) -> HttpResponse:
+    station = current_station(request)
+    initial = {name: selectors.today() for name in DATE_DEFAULTS} if instance is None else None
+    form = form_class(request.POST or None, instance=instance, station=station, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        m2m = {
+            f.name: form.cleaned_data[f.name]
+            for f in form.instance._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        try:
+            services.record_save(obj=form.instance, acting_user=request.user, m2m=m2m)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    history = selectors.history_rows(instance) if instance is not None else None
+    return render(
+        request,
+        "cases/record_form.html",
+        {"form": form, "title": title, "back": back, "history": history},
+    )
+
+
+@permission_required("cases.view_streetpatrol", raise_exception=True)
+def patrol_list(request: HttpRequest) -> HttpResponse:
+    return _record_list(
+        request,
+        StreetPatrol,
+        "cases/patrol_list.html",
+        "patrol_date",
+        areas=GatheringArea.objects.for_user(request.user).filter(station=current_station(request)),
+    )
+
+
+@permission_required("cases.add_streetpatrol", raise_exception=True)
+def patrol_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request, forms.PatrolForm, None, _("New street patrol"), reverse("cases:patrol_list")
+    )
+
+
+@permission_required("cases.change_streetpatrol", raise_exception=True)
+def patrol_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patrol = get_for_user_or_404(StreetPatrol, request.user, pk=pk)
+    return _record_form(
+        request, forms.PatrolForm, patrol, _("Street patrol"), reverse("cases:patrol_list")
+    )
+
+
+@permission_required("cases.add_gatheringarea", raise_exception=True)
+def area_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request, forms.AreaForm, None, _("New gathering area"), reverse("cases:patrol_list")
+    )
+
+
+@permission_required("cases.change_gatheringarea", raise_exception=True)
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_for_user_or_404(GatheringArea, request.user, pk=pk)
+    return _record_form(
+        request, forms.AreaForm, area, _("Gathering area"), reverse("cases:patrol_list")
+    )
+
+
+@permission_required("cases.view_ticket", raise_exception=True)
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    return _record_list(request, Ticket, "cases/ticket_list.html", "received_on")
+
+
+@permission_required("cases.add_ticket", raise_exception=True)
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request, forms.TicketForm, None, _("New ticket"), reverse("cases:ticket_list")
+    )
+
+
+@permission_required("cases.change_ticket", raise_exception=True)
+def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_for_user_or_404(Ticket, request.user, pk=pk)
+    return _record_form(
+        request, forms.TicketForm, ticket, _("Ticket"), reverse("cases:ticket_list")
+    )
+
+
+@permission_required("cases.view_safetycheck", raise_exception=True)
+def safety_list(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    incidents = SafetyIncident.objects.for_user(request.user).filter(station=station)[:50]
+    return _record_list(
+        request, SafetyCheck, "cases/safety_list.html", "checked_on", incidents=incidents
+    )
+
+
+@permission_required("cases.add_safetycheck", raise_exception=True)
+def safety_check_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request, forms.SafetyCheckForm, None, _("New safety check"), reverse("cases:safety_list")
+    )
+
+
+@permission_required("cases.change_safetycheck", raise_exception=True)
+def safety_check_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_for_user_or_404(SafetyCheck, request.user, pk=pk)
+    return _record_form(
+        request, forms.SafetyCheckForm, check, _("Safety check"), reverse("cases:safety_list")
+    )
+
+
+@permission_required("cases.add_safetyincident", raise_exception=True)
+def incident_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request, forms.IncidentForm, None, _("New safety incident"), reverse("cases:safety_list")
+    )
+
+
+@permission_required("cases.change_safetyincident", raise_exception=True)
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_for_user_or_404(SafetyIncident, request.user, pk=pk)
+    return _record_form(
+        request, forms.IncidentForm, incident, _("Safety incident"), reverse("cases:safety_list")
+    )
+
+
+@permission_required("cases.view_longstay", raise_exception=True)
+def long_stay_list(request: HttpRequest) -> HttpResponse:
+    station = current_station(request)
+    institutions = CareInstitution.objects.for_user(request.user).filter(station=station)
+    inspections = (
+        Inspection.objects.for_user(request.user)
+        .filter(institution__station=station)
+        .select_related("institution")[:20]
+    )
+    return _record_list(
+        request,
+        LongStay,
+        "cases/long_stay_list.html",
+        "hukou_registered_on",
+        institutions=institutions,
+        inspections=inspections,
+        candidates=selectors.long_stay_candidates(request.user, station),
+    )
+
+
+@permission_required("cases.add_longstay", raise_exception=True)
+def long_stay_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request, forms.LongStayForm, None, _("New long stay"), reverse("cases:long_stay_list")
+    )
+
+
+@permission_required("cases.change_longstay", raise_exception=True)
+def long_stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_for_user_or_404(LongStay, request.user, pk=pk)
+    return _record_form(
+        request, forms.LongStayForm, record, _("Long stay"), reverse("cases:long_stay_list")
+    )
+
+
+@permission_required("cases.add_careinstitution", raise_exception=True)
+def institution_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request,
+        forms.InstitutionForm,
+        None,
+        _("New care institution"),
+        reverse("cases:long_stay_list"),
+    )
+
+
+@permission_required("cases.add_inspection", raise_exception=True)
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    return _record_form(
+        request,
+        forms.InspectionForm,
+        None,
+        _("New inspection"),
+        reverse("cases:long_stay_list"),
+    )
