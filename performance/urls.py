@@ -23,6 +23,11 @@ urlpatterns = [
         views.indicator_delete,
         name="indicator_delete",
     ),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/evidence/",
+        views.indicator_evidence,
+        name="indicator_evidence",
+    ),
     path("frameworks/<int:pk>/form/", views.evaluation_form, name="form"),
     path("frameworks/<int:pk>/report.pdf", views.evaluation_pdf, name="pdf"),
     path("frameworks/<int:pk>/form.xlsx", views.evaluation_xlsx, name="xlsx"),

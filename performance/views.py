@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -166,6 +166,22 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = Non
         request,
         "performance/indicator_edit.html",
         {"framework": framework, "indicator": indicator, "form": form, "row": row},
+    )
+
+
+@permission_required("performance.view_indicator", raise_exception=True)
+def indicator_evidence(request: HttpRequest, pk: int, indicator_pk: int) -> FileResponse:
+    """A manual line's evidence file, served only through the station-scoped indicator."""
+    framework = _framework(request, pk)
+    indicator = get_for_user_or_404(
+        Indicator.objects.filter(framework=framework), request.user, pk=indicator_pk
+    )
+    if not indicator.evidence_file:
+        raise Http404
+    return FileResponse(
+        indicator.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=indicator.evidence_file.name.rsplit("/", 1)[-1],
     )
 
 

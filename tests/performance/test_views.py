@@ -197,3 +197,38 @@ def test_a_line_that_lost_points_asks_for_its_reason_on_its_page(demo_2024, clie
     html = client_for("finance_officer").get(url).content.decode()
     assert 'class="notice" data-testid="line-score"' in html
     assert "5577" in html and "2.2" in html
+
+
+@pytest.fixture
+def evidence_line(demo_2024, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    line = demo_2024.indicators.filter(metric_key="").first()
+    line.evidence_file.save("台账.txt", ContentFile("全年工作台账".encode()))
+    return line
+
+
+def test_it_serves_an_evidence_file_to_readers_of_the_station(evidence_line, client_for):
+    url = reverse(
+        "performance:indicator_evidence", args=[evidence_line.framework_id, evidence_line.pk]
+    )
+    response = client_for("supervisor").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "全年工作台账"
+    assert client_for("station_staff").get(url).status_code == 403
+
+
+def test_it_hides_an_evidence_file_from_another_station(evidence_line, make_user, other_station):
+    client = Client()
+    client.force_login(make_user("finance_officer", other_station, username="elsewhere"))
+    url = reverse(
+        "performance:indicator_evidence", args=[evidence_line.framework_id, evidence_line.pk]
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_a_line_without_a_file_has_no_evidence_download(demo_2024, client_for):
+    line = demo_2024.indicators.exclude(metric_key="").first()
+    url = reverse("performance:indicator_evidence", args=[demo_2024.pk, line.pk])
+    assert client_for("finance_officer").get(url).status_code == 404
