@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.utils import timezone
 
 from . import registry
@@ -67,3 +68,16 @@ def dashboard_for(station: Station, start: date, end: date) -> list[DashboardCel
         DashboardCell(metric=m, unit=display_unit(m), value=display_value(m, values[m.key]))
         for m in registry.all_metrics()
     ]
+
+
+def group_by_app(cells: list[DashboardCell]) -> list[tuple[str, list[DashboardCell]]]:
+    """Cells under the name of the app that publishes them (救助业务, 未成年人保护, …)."""
+    groups: dict[str, list[DashboardCell]] = {}
+    for cell in cells:
+        app_label = cell.metric.key.split(".")[0]
+        try:
+            name = str(apps.get_app_config(app_label).verbose_name)
+        except LookupError:
+            name = app_label
+        groups.setdefault(name, []).append(cell)
+    return list(groups.items())

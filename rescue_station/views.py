@@ -7,7 +7,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .scoping import SESSION_KEY, user_stations
-from .selectors import dashboard_for, dashboard_matrix, local_today, period_of_year
+from .selectors import (
+    dashboard_for,
+    dashboard_matrix,
+    group_by_app,
+    local_today,
+    period_of_year,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("rescue_station.view_dashboard"):
         today = local_today()
         start = today.replace(month=1, day=1)
-        dashboards = [(s, dashboard_for(s, start, today)) for s in stations]
+        dashboards = [(s, group_by_app(dashboard_for(s, start, today))) for s in stations]
     return render(
         request,
         "rescue_station/home.html",
