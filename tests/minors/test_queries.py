@@ -1,0 +1,94 @@
+"""List pages keep a fixed number of queries whatever the number of rows (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from minors.models import Activity, MandatoryReport
+from minors.services import minor_case_open_for_stay
+from tests.minors.conftest import create_stay
+
+pytestmark = pytest.mark.django_db
+
+
+def _cases(station, n: int) -> None:
+    for i in range(n):
+        stay = create_stay(station, admitted_on=date(2024, 3, 1), minor=True)
+        case = minor_case_open_for_stay(stay=stay, acting_user=None)
+        MandatoryReport.objects.create(
+            case=case,
+            reported_at=timezone.make_aware(datetime(2024, 3, 2, 10)),
+            recipient="police",
+            suspicion="疑似",
+            recipient_unit=f"派出所{i}",
+        )
+
+
+def _children(station, make_child, n: int) -> None:
+    for _i in range(n):
+        make_child(station)
+
+
+def _activities(station, n: int) -> None:
+    for i in range(n):
+        Activity.objects.create(
+            station=station,
+            title=f"活动{i}",
+            kind="class",
+            held_on=date(2024, 5, 1),
+            participants=3,
+        )
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["minors:cases", "minors:reports"])
+def test_it_lists_cases_and_reports_in_a_fixed_number_of_queries(
+    name, station, client_for, django_assert_max_num_queries
+):
+    client = client_for("minors_worker")
+    url = reverse(name)
+    _cases(station, 3)
+    few = _queries(client, url)
+    _cases(station, 27)
+    with django_assert_max_num_queries(few):
+        client.get(url)
+
+
+def test_it_lists_the_registry_in_a_fixed_number_of_queries(
+    station, client_for, make_child, django_assert_max_num_queries
+):
+    client = client_for("minors_worker")
+    url = reverse("minors:children")
+    _children(station, make_child, 3)
+    few = _queries(client, url)
+    _children(station, make_child, 27)
+    with django_assert_max_num_queries(few):
+        client.get(url)
+
+
+@pytest.mark.parametrize("query", ["minors:activity_list", "minors:activities"])
+def test_it_lists_activities_in_a_fixed_number_of_queries(
+    query, station, client_for, django_assert_max_num_queries
+):
+    client = client_for("minors_worker")
+    url = reverse(query)
+    if query == "minors:activities":
+        url += "?year=2024&month=5"
+    _activities(station, 3)
+    few = _queries(client, url)
+    _activities(station, 27)
+    with django_assert_max_num_queries(few):
+        client.get(url)
