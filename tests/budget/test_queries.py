@@ -46,3 +46,51 @@ def test_it_shows_budget_lists_in_a_fixed_number_of_queries(
     _rows(station, make_line, spend, 25)
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+# ---- formula-like text in the exports --------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def _formulas(content: bytes) -> list[str]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(content))
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+        or (
+            isinstance(cell.value, str)
+            and cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
+            and not cell.quotePrefix
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/budget/export/?year=2024",
+        "/budget/templates/lines.xlsx?year=2024",
+        "/budget/templates/expenditures.xlsx?year=2024",
+    ],
+)
+def test_it_writes_no_formula_from_text_in_the_exports(
+    url, station, client_for, make_line, make_project, spend
+):
+    station.name = "=1+1站"
+    station.save()
+    project = make_project(station, 2024, name=FORMULA, basis_document="-1+1")
+    line = make_line(
+        station, 2024, nature=Nature.PROJECT, project=project, adjusted="10", description="+1"
+    )
+    spend(line, "1.00", voucher="=1+1")
+    response = client_for("finance_officer").get(url)
+    assert response.status_code == 200
+    assert _formulas(response.content) == []

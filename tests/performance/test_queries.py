@@ -65,3 +65,29 @@ def test_it_lists_the_frameworks_in_a_fixed_number_of_queries(
         framework_create(station=station, year=year, acting_user=users["admin"])
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+@pytest.mark.parametrize("name", ["xlsx", "framework_export"])
+def test_it_writes_no_formula_from_text_in_the_exports(name, station, users, client_for):
+    from tests.budget.test_queries import _formulas
+
+    framework = framework_create(station=station, year=2024, acting_user=users["admin"])
+    Indicator.objects.create(
+        framework=framework,
+        level1="=产出指标",
+        level2="+数量指标",
+        name='=HYPERLINK("http://x","y")',
+        comparator="qualitative",
+        target="@提升",
+        unit="-次",
+        weight=Decimal("1"),
+        manual_actual="=提升",
+        evidence="+1",
+        deviation="-1",
+        measure="@SUM(1)",
+    )
+    response = client_for("finance_officer").get(
+        reverse(f"performance:{name}", args=[framework.pk])
+    )
+    assert response.status_code == 200
+    assert _formulas(response.content) == []
