@@ -94,3 +94,28 @@ def test_it_writes_no_formula_from_text_in_the_exports(
     response = client_for("finance_officer").get(url)
     assert response.status_code == 200
     assert _formulas(response.content) == []
+
+
+def test_it_shows_a_line_and_a_project_in_a_fixed_number_of_queries(
+    station, client_for, make_line, make_project, spend, django_assert_max_num_queries
+):
+    client = client_for("finance_officer")
+    project = make_project(station, 2024)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            line = make_line(station, 2024, nature=Nature.PROJECT, project=project, adjusted="9")
+            spend(line, "1.00", voucher=f"记-{i}")
+            spend(first, "1.00", voucher=f"记-{i}")
+
+    first = make_line(station, 2024, nature=Nature.PROJECT, project=project, adjusted="9")
+    urls = [
+        reverse("budget:line_detail", args=[first.pk]),
+        reverse("budget:project_detail", args=[project.pk]),
+    ]
+    add(3)
+    few = [_count(client, url) for url in urls]
+    add(20)
+    for url, bound in zip(urls, few, strict=True):
+        with django_assert_max_num_queries(bound):
+            client.get(url)

@@ -92,3 +92,40 @@ def test_it_lists_activities_in_a_fixed_number_of_queries(
     _activities(station, 27)
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+def _case_work(case, child, users, n: int) -> None:
+    from minors.models import CounsellingSession, Intervention, Visit
+
+    worker = users["minors_worker"]
+    for i in range(n):
+        CounsellingSession.objects.create(
+            case=case, held_on=date(2024, 3, 2), provider_role="social_worker", recorded_by=worker
+        )
+        MandatoryReport.objects.create(
+            case=case,
+            reported_at=timezone.make_aware(datetime(2024, 3, 2, 10)),
+            recipient="police",
+            suspicion=f"疑似{i}",
+            recorded_by=worker,
+        )
+        Visit.objects.create(
+            child=child, visited_on=date(2024, 4, 1), occasion="routine", worker=worker
+        )
+        Intervention.objects.create(
+            child=child, started_on=date(2024, 4, 1), worker=worker, plan="计划"
+        )
+
+
+@pytest.mark.parametrize("name", ["case_detail", "case_print", "child_detail"])
+def test_it_shows_a_case_or_child_in_a_fixed_number_of_queries(
+    name, child_case, users, client_for, django_assert_max_num_queries
+):
+    client = client_for("minors_worker")
+    pk = child_case.child_id if name == "child_detail" else child_case.pk
+    url = reverse(f"minors:{name}", args=[pk])
+    _case_work(child_case, child_case.child, users, 2)
+    few = _queries(client, url)
+    _case_work(child_case, child_case.child, users, 20)
+    with django_assert_max_num_queries(few):
+        client.get(url)
