@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from minors.models import Activity, MandatoryReport
 from minors.services import minor_case_open_for_stay
-from tests.minors.conftest import create_stay
+from tests.minors.conftest import at, create_stay
 
 pytestmark = pytest.mark.django_db
 
 
 def _cases(station, n: int) -> None:
+    from rescue_station.models import User
+
+    worker = User.objects.get(username="minors_worker")
     for i in range(n):
         stay = create_stay(station, admitted_on=date(2024, 3, 1), minor=True)
-        case = minor_case_open_for_stay(stay=stay, acting_user=None)
+        case = minor_case_open_for_stay(stay=stay, acting_user=worker)
+        case.harm_disclosed_at = at(date(2024, 3, 1), 9)
+        case.save()
         MandatoryReport.objects.create(
             case=case,
-            reported_at=timezone.make_aware(datetime(2024, 3, 2, 10)),
+            reported_at=at(date(2024, 3, 2), 10),
             recipient="police",
             suspicion="疑似",
             recipient_unit=f"派出所{i}",
@@ -104,7 +108,7 @@ def _case_work(case, child, users, n: int) -> None:
         )
         MandatoryReport.objects.create(
             case=case,
-            reported_at=timezone.make_aware(datetime(2024, 3, 2, 10)),
+            reported_at=at(date(2024, 3, 2), 10),
             recipient="police",
             suspicion=f"疑似{i}",
             recorded_by=worker,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from minors.models import AccessLog, Activity, MandatoryReport
+from tests.minors.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def targets(minor_case, make_child, station):
     )
     report = MandatoryReport.objects.create(
         case=minor_case,
-        reported_at=timezone.make_aware(datetime(2024, 3, 2, 10)),
+        reported_at=at(date(2024, 3, 2), 10),
         recipient="police",
         suspicion="疑似",
     )
