@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -144,6 +144,8 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("performance.change_indicator", raise_exception=True)
 def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
+    if indicator_pk is None and not request.user.has_perm("performance.add_indicator"):
+        raise PermissionDenied  # a new line needs the add permission, not only change
     framework = _framework(request, pk)
     indicator = None
     if indicator_pk is not None:

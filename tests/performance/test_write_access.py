@@ -33,3 +33,23 @@ def test_it_refuses_every_performance_write_to_readers(role, demo_2024, client_f
     assert (Framework.objects.count(), Indicator.objects.count()) == counts
     indicator.refresh_from_db()
     assert indicator.deviation != "x"
+
+
+def test_a_new_line_needs_the_add_permission(demo_2024, make_user, station):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = make_user("station_staff", station, username="editor_only")
+    user.user_permissions.add(
+        Permission.objects.get(codename="change_indicator"),
+        Permission.objects.get(codename="view_framework"),
+    )
+    client = Client()
+    client.force_login(user)
+    count = Indicator.objects.count()
+    response = client.post(reverse("performance:indicator_add", args=[demo_2024.pk]), {"name": "x"})
+    assert response.status_code == 403
+    assert Indicator.objects.count() == count
+    indicator = demo_2024.indicators.first()
+    url = reverse("performance:indicator_edit", args=[demo_2024.pk, indicator.pk])
+    assert client.get(url).status_code == 200
