@@ -412,7 +412,10 @@ def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
     return workbook_response(framework_workbook(framework), name)
 
 
-@permission_required("performance.change_indicator", raise_exception=True)
+# The import replaces the lines: it adds as well as changes.
+@permission_required(
+    ["performance.add_indicator", "performance.change_indicator"], raise_exception=True
+)
 def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload, preview (nothing saved), confirm: the framework's lines are replaced at once."""
     framework = _framework(request, pk)

@@ -49,6 +49,8 @@ def test_a_new_line_needs_the_add_permission(demo_2024, make_user, station):
     count = Indicator.objects.count()
     response = client.post(reverse("performance:indicator_add", args=[demo_2024.pk]), {"name": "x"})
     assert response.status_code == 403
+    import_url = reverse("performance:framework_import", args=[demo_2024.pk])
+    assert client.get(import_url).status_code == 403
     assert Indicator.objects.count() == count
     indicator = demo_2024.indicators.first()
     url = reverse("performance:indicator_edit", args=[demo_2024.pk, indicator.pk])
