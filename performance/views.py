@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -38,6 +39,18 @@ def _framework(request: HttpRequest, pk: int) -> Framework:
     return get_for_user_or_404(Framework.objects.select_related("station"), request.user, pk=pk)
 
 
+def _station_frameworks(request: HttpRequest, station) -> QuerySet[Framework]:
+    """The station's frameworks for the index and the copy choice: the station (in each label),
+    the evaluation and the number of lines come in the same query, whatever the number of years."""
+    return (
+        Framework.objects.for_user(request.user)
+        .for_station(station)
+        .select_related("station", "evaluation")
+        .annotate(indicator_count=Count("indicators"))
+        .order_by("-year")
+    )
+
+
 def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -45,8 +58,7 @@ def _validation_message(error: ValidationError) -> str:
 @permission_required("performance.view_framework", raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    frameworks = Framework.objects.for_user(request.user).for_station(station)
-    frameworks = frameworks.select_related("evaluation").order_by("-year")
+    frameworks = _station_frameworks(request, station)
     form = FrameworkCreateForm(frameworks=frameworks)
     return render(
         request,
@@ -59,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @permission_required("performance.add_framework", raise_exception=True)
 def framework_create(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    frameworks = Framework.objects.for_user(request.user).for_station(station)
+    frameworks = _station_frameworks(request, station)
     form = FrameworkCreateForm(request.POST, frameworks=frameworks)
     if form.is_valid():
         try:
@@ -132,6 +144,8 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("performance.change_indicator", raise_exception=True)
 def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
+    if indicator_pk is None and not request.user.has_perm("performance.add_indicator"):
+        raise PermissionDenied  # a new line needs the add permission, not only change
     framework = _framework(request, pk)
     indicator = None
     if indicator_pk is not None:
@@ -398,7 +412,10 @@ def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
     return workbook_response(framework_workbook(framework), name)
 
 
-@permission_required("performance.change_indicator", raise_exception=True)
+# The import replaces the lines: it adds as well as changes.
+@permission_required(
+    ["performance.add_indicator", "performance.change_indicator"], raise_exception=True
+)
 def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload, preview (nothing saved), confirm: the framework's lines are replaced at once."""
     framework = _framework(request, pk)
