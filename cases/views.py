@@ -145,7 +145,9 @@ def stay_create(request: HttpRequest) -> HttpResponse:
 
 def _stay(request: HttpRequest, pk: int) -> Stay:
     return get_for_user_or_404(
-        Stay.objects.select_related("person", "station", "registered_by", "safety_checked_by"),
+        Stay.objects.select_related(
+            "person", "station", "registered_by", "safety_checked_by", "refused_by"
+        ),
         request.user,
         pk=pk,
     )
@@ -160,20 +162,21 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str, Any]:
     today = selectors.today()
     data = None
+    show_identity = selectors.can_see_minors(request.user) or not stay.is_minor
     context: dict[str, Any] = {
         "stay": stay,
         "person": stay.person,
         "nights": stay.nights(today),
         "over_limit": stay.is_over_limit(today),
         "timeline": selectors.timeline(stay),
-        "history": selectors.stay_history(stay),
+        "history": selectors.stay_history(stay, show_identity=show_identity),
         "earlier": selectors.earlier_stays(stay),
         "belongings": stay.belongings.all(),
         "extensions": stay.extensions.select_related("requested_by", "decided_by"),
         "escort": getattr(stay, "escort", None),
         "can_change": request.user.has_perm("cases.change_stay"),
         "can_approve": request.user.has_perm("cases.approve_extension"),
-        "show_identity": selectors.can_see_minors(request.user) or not stay.is_minor,
+        "show_identity": show_identity,
         "checks_form": forms.ChecksForm(data, instance=stay, prefix="checks"),
         "care_form": forms.CareForm(
             data,
@@ -191,6 +194,8 @@ def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str
         "tracing_form": forms.TracingForm(data, prefix="tracing", initial={"done_on": today}),
         "extension_form": forms.ExtensionForm(data, prefix="extension"),
         "settle_form": forms.SettleForm(prefix="settle"),
+        "refusal_form": forms.RefusalForm(data, prefix="refusal"),
+        "refused": stay.exit_type == ExitType.HELP_REFUSED,
     }
     context.update(forms_)
     return context
@@ -221,6 +226,10 @@ EVENTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
     "extension": (
         lambda data, stay: forms.ExtensionForm(data, prefix="extension"),
         lambda stay, user, d: services.extension_request(stay=stay, acting_user=user, **d),
+    ),
+    "refusal": (
+        lambda data, stay: forms.RefusalForm(data, prefix="refusal"),
+        lambda stay, user, d: services.stay_refuse_help(stay=stay, acting_user=user, **d),
     ),
 }
 
@@ -368,6 +377,7 @@ PRINT_FORMS = {
     "departure": "在站服务及离站登记表",
     "self_leave": "自行离站声明书",
     "termination": "终止救助通知书",
+    "refusal": "不予救助通知书",
 }
 
 
@@ -376,6 +386,10 @@ def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> H
     if form not in PRINT_FORMS:
         raise Http404
     stay = _stay(request, pk)
+    refused = stay.exit_type == ExitType.HELP_REFUSED
+    # The refusal notice exists only for a refused request, which has no termination notice.
+    if (form == "refusal" and not refused) or (form == "termination" and refused):
+        raise Http404
     context = {
         **_detail_context(request, stay),
         "title": PRINT_FORMS[form],
@@ -478,13 +492,22 @@ EXPORT_FIELDS: dict[type[models.Model], list[str]] = {
 
 
 def _record_list(
-    request: HttpRequest, model: type[models.Model], template: str, date_field: str, **extra: Any
+    request: HttpRequest,
+    model: type[models.Model],
+    template: str,
+    date_field: str,
+    *,
+    records: Any = None,
+    **extra: Any,
 ) -> HttpResponse:
-    """A station's records, newest first by the date that puts them in a period."""
+    """A station's records, newest first by the date that puts them in a period.
+
+    ``records`` is the model's queryset with what the page shows joined in (no query per row)."""
     station = current_station(request)
     form = forms.PeriodFilterForm(request.GET or None)
     records = (
-        model.objects.for_user(request.user)
+        (records if records is not None else model.objects.all())
+        .for_user(request.user)
         .filter(station=station)
         .order_by(models.F(date_field).desc(nulls_last=True), "-pk")
     )
@@ -495,7 +518,12 @@ def _record_list(
             records = records.filter(**{f"{date_field}__lte": form.cleaned_data["end"]})
     if request.GET.get("export") == "xlsx":
         title = str(model._meta.verbose_name_plural)
-        workbook = ledger.records_workbook(records, EXPORT_FIELDS[model], title)
+        workbook = ledger.records_workbook(
+            records,
+            EXPORT_FIELDS[model],
+            title,
+            show_minors=selectors.can_see_minors(request.user),
+        )
         return workbook_response(
             workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
         )
@@ -655,9 +683,11 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         LongStay,
         "cases/long_stay_list.html",
         "hukou_registered_on",
+        records=selectors.long_stays_listed(),
         institutions=institutions,
         inspections=inspections,
         candidates=selectors.long_stay_candidates(request.user, station),
+        show_minors=selectors.can_see_minors(request.user),
     )
 
 
