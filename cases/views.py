@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -398,6 +399,14 @@ def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> H
         "today": selectors.today(),
     }
     template = f"cases/print_{form}.html"
+    # The station's paper forms are Chinese official documents, whatever the reader's language.
+    with translation.override("zh-hans"):
+        return _print_response(request, stay, template, context, form, fmt)
+
+
+def _print_response(
+    request: HttpRequest, stay: Stay, template: str, context: dict[str, Any], form: str, fmt: str
+) -> HttpResponse:
     if fmt != "pdf":
         return render(request, template, context)
     from weasyprint import CSS, HTML

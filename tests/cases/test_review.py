@@ -108,3 +108,14 @@ def test_it_runs_a_bounded_number_of_queries_on_a_list_page(
     with django_assert_max_num_queries(20):
         response = client.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_it_prints_the_paper_forms_in_chinese_whatever_the_readers_language(
+    client_for, make_stay, station
+):
+    stay = make_stay(station, date(2024, 5, 1))
+    client = client_for("station_staff")
+    client.cookies["django_language"] = "en"
+    assert "Came by themselves" in client.get(reverse("cases:stay_list")).content.decode()
+    page = client.get(reverse("cases:stay_print", args=[stay.pk, "registration"]))
+    assert "自行求助" in page.content.decode()
