@@ -275,7 +275,8 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         )
         messages.success(request, _("Saved."))
     else:
-        messages.error(request, " ".join(form.non_field_errors()))
+        # Field errors too (a reason too long), not only the missing reason.
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
 
 
@@ -283,11 +284,16 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 @permission_required("cases.approve_extension", raise_exception=True)
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_for_user_or_404(StayExtension, request.user, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "refuse"):
+        # Anything but the two buttons' values changes nothing (it used to count as a refusal).
+        messages.error(request, _("Choose to approve or to refuse the extension."))
+        return redirect("cases:stay_detail", pk=extension.stay_id)
     try:
         services.extension_decide(
             extension=extension,
             acting_user=request.user,
-            approve=request.POST.get("decision") == "approve",
+            approve=decision == "approve",
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -119,3 +119,37 @@ def test_it_prints_the_paper_forms_in_chinese_whatever_the_readers_language(
     assert "Came by themselves" in client.get(reverse("cases:stay_list")).content.decode()
     page = client.get(reverse("cases:stay_print", args=[stay.pk, "registration"]))
     assert "自行求助" in page.content.decode()
+
+
+def test_it_leaves_an_extension_pending_on_a_decision_that_is_neither_button(
+    client_for, users, make_stay, station
+):
+    from django.utils import timezone
+
+    from cases.models import StayExtension
+
+    stay = make_stay(station, date(2024, 5, 1))
+    ext = StayExtension.objects.create(
+        stay=stay,
+        days=5,
+        reason="等待家属",
+        requested_by=users["station_staff"],
+        requested_at=timezone.now(),
+    )
+    url = reverse("cases:extension_decide", args=[ext.pk])
+    response = client_for("supervisor").post(url, {"decision": "approved"}, follow=True)
+    ext.refresh_from_db()
+    assert ext.status == "pending"
+    assert "请选择批准或不批准延期。" in response.content.decode()
+
+
+def test_it_tells_why_a_belongings_item_was_not_settled(client_for, make_stay, station):
+    from cases.models import BelongingsItem
+
+    stay = make_stay(station, date(2024, 5, 1))
+    item = BelongingsItem.objects.create(stay=stay, description="手机", quantity=1)
+    url = reverse("cases:belongings_settle", args=[stay.pk, item.pk])
+    response = client_for("station_staff").post(url, {"settle-reason": "长" * 201}, follow=True)
+    item.refresh_from_db()
+    assert not item.returned and item.not_returned_reason == ""
+    assert "200" in response.content.decode().split('class="messages"')[-1][:2000]
