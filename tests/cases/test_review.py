@@ -105,7 +105,7 @@ def test_it_runs_a_bounded_number_of_queries_on_a_list_page(
 ):
     _rows(station, n, make_stay)
     client = client_for("supervisor")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse(name))
     assert response.status_code == 200
 
