@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -345,6 +345,9 @@ def stay_depart(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.change_stay", raise_exception=True)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay(request, pk)
+    if stay.is_minor and not selectors.can_see_minors(request.user):
+        # The form would show the minor's name and ID number: the minors' roles edit them.
+        raise PermissionDenied
     person = stay.person
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["identified"] = person.identified

@@ -153,3 +153,16 @@ def test_it_tells_why_a_belongings_item_was_not_settled(client_for, make_stay, s
     item.refresh_from_db()
     assert not item.returned and item.not_returned_reason == ""
     assert "200" in response.content.decode().split('class="messages"')[-1][:2000]
+
+
+def test_it_keeps_the_identity_form_of_a_minor_from_a_user_without_the_minors_permission(
+    client_for, minor_stay
+):
+    url = reverse("cases:person_edit", args=[minor_stay.pk])
+    staff = client_for("station_staff")
+    assert staff.get(url).status_code == 403
+    assert staff.post(url, {"name": "王五", "identified": "on"}).status_code == 403
+    minor_stay.person.refresh_from_db()
+    assert minor_stay.person.name == "李小红"
+    detail = staff.get(reverse("cases:stay_detail", args=[minor_stay.pk])).content.decode()
+    assert url not in detail
