@@ -148,8 +148,9 @@ def _as_datetime(value: datetime | date) -> datetime:
     return datetime.combine(value, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
-def timeline(stay: Stay) -> list[Event]:
-    """What happened in the stay, in order."""
+def timeline(stay: Stay, *, show_identity: bool = True) -> list[Event]:
+    """What happened in the stay, in order. Without ``show_identity`` (a minor, for a reader
+    without the minors' permission) the family found and the destination home are left out."""
     from django.utils.translation import gettext as _
 
     events = [Event(stay.admitted_at, _("Admitted"), stay.get_source_display())]
@@ -159,7 +160,7 @@ def timeline(stay: Stay) -> list[Event]:
         events.append(Event(r.referred_on, _("Medical referral"), f"{r.hospital} {r.diagnosis}"))
     for t in stay.tracing_efforts.all():
         detail = f"{t.get_method_display()}: {t.get_result_display()}"
-        if t.family_found:
+        if t.family_found and show_identity:
             detail += f"（{t.family_found}）"
         events.append(Event(t.done_on, _("Tracing"), detail))
     for e in stay.extensions.all():
@@ -176,7 +177,11 @@ def timeline(stay: Stay) -> list[Event]:
     escort = getattr(stay, "escort", None) if stay.left_at else None
     if escort:
         events.append(
-            Event(escort.trip_date, _("Escorted home"), f"{escort.destination} · {escort.escorts}")
+            Event(
+                escort.trip_date,
+                _("Escorted home"),
+                f"{escort.destination} · {escort.escorts}" if show_identity else escort.escorts,
+            )
         )
     return sorted(events, key=lambda e: _as_datetime(e.when))
 
@@ -188,9 +193,11 @@ def stay_history(stay: Stay, *, show_identity: bool = True) -> list[dict[str, An
     identity of this person (a minor, for a user without the minors' permission)."""
     objects: list[Any] = [stay, stay.person] if show_identity else [stay]
     objects += list(stay.belongings.all()) + list(stay.referrals.all())
-    objects += list(stay.tracing_efforts.all()) + list(stay.extensions.all())
+    if show_identity:  # tracing names the family found, the trip the destination home
+        objects += list(stay.tracing_efforts.all())
+    objects += list(stay.extensions.all())
     escort = getattr(stay, "escort", None)  # no trip: the reverse accessor raises AttributeError
-    if escort:
+    if escort and show_identity:
         objects.append(escort)
     rows = []
     for obj in objects:

@@ -169,7 +169,7 @@ def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str
         "person": stay.person,
         "nights": stay.nights(today),
         "over_limit": stay.is_over_limit(today),
-        "timeline": selectors.timeline(stay),
+        "timeline": selectors.timeline(stay, show_identity=show_identity),
         "history": selectors.stay_history(stay, show_identity=show_identity),
         "earlier": selectors.earlier_stays(stay),
         "belongings": stay.belongings.all(),

@@ -166,3 +166,22 @@ def test_it_keeps_the_identity_form_of_a_minor_from_a_user_without_the_minors_pe
     assert minor_stay.person.name == "李小红"
     detail = staff.get(reverse("cases:stay_detail", args=[minor_stay.pk])).content.decode()
     assert url not in detail
+
+
+def test_it_does_not_name_a_minors_family_to_a_user_without_the_minors_permission(
+    client_for, users, minor_stay
+):
+    services.tracing_add(
+        stay=minor_stay,
+        acting_user=users["station_staff"],
+        method="website",
+        done_on=date(2024, 3, 2),
+        result="success",
+        family_found="父亲李大明",
+    )
+    for url in (
+        reverse("cases:stay_detail", args=[minor_stay.pk]),
+        reverse("cases:stay_print", args=[minor_stay.pk, "departure"]),
+    ):
+        assert "李大明" not in client_for("station_staff").get(url).content.decode(), url
+        assert "李大明" in client_for("minors_worker").get(url).content.decode(), url
