@@ -126,3 +126,16 @@ def test_it_counts_a_refused_request_as_no_intake(users, make_stay, station, fre
     assert figures["cases.person_days"] == 2
     assert figures["cases.temperature_check_rate"] == 100
     assert Stay.objects.count() == 2
+
+
+def test_the_demo_has_refused_requests_that_are_no_intakes(station, freeze_today):
+    from cases import demo
+    from rescue_station.demo import demo_users
+
+    freeze_today(date(2026, 11, 26))
+    demo.load(station=station, users=demo_users(station), today=date(2026, 11, 26))
+    refused = Stay.objects.filter(exit_type=ExitType.HELP_REFUSED, admitted_on__year=2024)
+    assert refused.count() == 3 and all(s.refusal_reason for s in refused)
+    admitted = Stay.objects.filter(admitted_on__year=2024).count()
+    figures = stay_metrics(station, date(2024, 1, 1), date(2024, 12, 31))
+    assert figures["cases.intakes"] == admitted - 3
