@@ -406,6 +406,8 @@ def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> H
         "form_name": form,
         "pdf": fmt == "pdf",
         "today": selectors.today(),
+        # The notice's sentence goes on after the reason (因……，根据……): no full stop inside.
+        "refusal_clause": stay.refusal_reason.strip().rstrip("。.；;，, "),
     }
     template = f"cases/print_{form}.html"
     # The station's paper forms are Chinese official documents, whatever the reader's language.

@@ -139,3 +139,17 @@ def test_the_demo_has_refused_requests_that_are_no_intakes(station, freeze_today
     admitted = Stay.objects.filter(admitted_on__year=2024).count()
     figures = stay_metrics(station, date(2024, 1, 1), date(2024, 12, 31))
     assert figures["cases.intakes"] == admitted - 3
+
+
+def test_it_writes_the_reason_into_the_notices_sentence_without_its_full_stop(
+    client_for, users, stay
+):
+    services.stay_refuse_help(
+        stay=stay,
+        acting_user=users["station_staff"],
+        refused_at=datetime(2024, 5, 1, 11, tzinfo=TZ),
+        reason="拒不提供真实身份。",
+    )
+    url = reverse("cases:stay_print", args=[stay.pk, "refusal"])
+    text = client_for("station_staff").get(url).content.decode()
+    assert "因拒不提供真实身份，根据" in text
