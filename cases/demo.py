@@ -27,6 +27,7 @@ from .models import (
     ExitType,
     ExtensionStatus,
     GatheringArea,
+    Gender,
     HealthStatus,
     Inspection,
     LongStay,
@@ -815,6 +816,49 @@ def load(*, station: Station, users: dict[str, Any], today: date) -> None:
         gen.tickets(year, targets, last)
         gen.safety(year, targets, last)
         gen.inspections(year, last, institutions)
+    _refused_requests(station=station, users=users, today=today)
+
+
+# 不予救助: a few requests that ended without help (workflow.md step 2). They are no intakes, so
+# the 2024 figures still equal the seed. (admission, minutes to the decision, name, reason)
+REFUSALS = [
+    (date(2024, 3, 12), 50, "周某", "拒不如实提供姓名、户籍等个人情况，经多次告知仍拒绝。"),
+    (date(2024, 8, 5), 35, "吴某", "有固定住所和收入来源，不属于生活无着的救助对象。"),
+    (date(2024, 11, 20), 40, "郑某", "冒用他人身份证件求助，拒不提供真实身份。"),
+]
+
+
+def _refused_requests(*, station: Station, users: dict[str, Any], today: date) -> None:
+    staff = users.get("station_staff")
+    rows = [r for r in REFUSALS if r[0] < today]
+    persons = Person.objects.bulk_create(
+        [
+            Person(station=station, name=name, identified=True, gender=Gender.MALE)
+            for _day, _minutes, name, _reason in rows
+        ]
+    )
+    stays = []
+    for person, (day, minutes, _name, reason) in zip(persons, rows, strict=True):
+        admitted = _at(day, 9)
+        left = admitted + timedelta(minutes=minutes)
+        stays.append(
+            Stay(
+                station=station,
+                person=person,
+                admitted_at=admitted,
+                admitted_on=day,
+                source=Source.SELF,
+                reason="求助返乡路费",
+                safety_checked=True,
+                left_at=left,
+                left_on=left.date(),  # a Shanghai time: its local date
+                exit_type=ExitType.HELP_REFUSED,
+                refusal_reason=reason,
+                refused_by=staff,
+                registered_by=staff,
+            )
+        )
+    Stay.objects.bulk_create(stays)
 
 
 # Children before parents; generated rows carry no history, so rows are removed without writing

@@ -230,11 +230,32 @@ class ExtensionForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
 
 
+class RefusalForm(forms.Form):
+    """不予救助: when and why the request ends without help."""
+
+    refused_at = forms.DateTimeField(label=_("Decided at"), widget=DateTimeInput())
+    reason = forms.CharField(
+        label=_("Reason help is refused"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: refuses to give true information about themselves."),
+        error_messages={"required": _("Give the reason help is refused.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["refused_at"].initial = _now_local
+
+
 class DepartureForm(forms.Form):
     """离站: type, time, satisfaction answer, belongings; the trip for an escorted departure."""
 
     left_at = forms.DateTimeField(label=_("Left at"), widget=DateTimeInput())
-    exit_type = forms.ChoiceField(label=_("Departure type"), choices=ExitType.choices)
+    # Help refused (不予救助) has its own form on the stay page, with the reason.
+    exit_type = forms.ChoiceField(
+        label=_("Departure type"),
+        choices=[c for c in ExitType.choices if c[0] != ExitType.HELP_REFUSED],
+    )
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction answer"), choices=Satisfaction.choices, initial=Satisfaction.SATISFIED
     )

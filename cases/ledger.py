@@ -298,9 +298,13 @@ def export_workbook(stays: QuerySet[Stay], *, show_minors: bool, today: Any) -> 
     return workbook
 
 
-def records_workbook(records: QuerySet[Any], fields: list[str], title: str) -> Workbook:
+def records_workbook(
+    records: QuerySet[Any], fields: list[str], title: str, *, show_minors: bool = True
+) -> Workbook:
     """A station list (patrols, tickets, safety checks, long stays) as a sheet: one column per
-    field, headed by the field's name in Chinese, choices by their labels, text neutralised."""
+    field, headed by the field's name in Chinese, choices by their labels, text neutralised.
+
+    Without ``show_minors`` the person of a record annotated ``was_minor`` is not named."""
     model = records.model
     workbook = Workbook()
     sheet = workbook.active
@@ -309,6 +313,8 @@ def records_workbook(records: QuerySet[Any], fields: list[str], title: str) -> W
         headers = [str(model._meta.get_field(name).verbose_name) for name in fields]
 
         def value(record: Any, name: str) -> Any:
+            if name == "person" and not show_minors and getattr(record, "was_minor", False):
+                return str(_("(minor)"))
             field = model._meta.get_field(name)
             if field.choices:
                 return getattr(record, f"get_{name}_display")()

@@ -87,7 +87,10 @@ STAYS = {
         "救助人次",
         "人次",
         Kind.COUNT,
-        "Stays admitted in the period: admission date (admitted_on, local) between start and end.",
+        "Stays admitted in the period: admission date (admitted_on, local) between start and end. "
+        "A request that ended in help refused (不予救助, departure type 'help_refused') is not an "
+        "intake: it is left out of this and of every other figure of this group (person-days, "
+        "departures, the rates' numerators and denominators).",
     ),
     "cases.person_days": Spec(
         "救助人天次",
@@ -172,6 +175,8 @@ def stay_metrics(station: Station, start: date, end: date) -> Values:
     cared = Q(care_food=True, care_lodging=True, care_clothing=True)
     row = (
         Stay.objects.for_station(station)
+        # A refused request was never taken in: not an intake, no person-days, no departure.
+        .exclude(exit_type=ExitType.HELP_REFUSED)
         # Every stay that can touch the period: admitted before its end, not gone before its start.
         .filter(admitted_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))

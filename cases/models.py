@@ -82,6 +82,9 @@ class ExitType(models.TextChoices):
     PLACED_IN_CARE = "placed_in_care", _("Placed in a care institution")
     HANDED_TO_POLICE = "handed_to_police", _("Handed to police")
     DIED = "died", _("Died")
+    # 不予救助: the request ended without help (workflow.md step 2), e.g. refusal to give true
+    # information. Not an intake: the metrics leave these stays out.
+    HELP_REFUSED = "help_refused", _("Help refused")
 
 
 class HealthStatus(models.TextChoices):
@@ -173,6 +176,16 @@ class Stay(models.Model):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # The help-refused outcome (exit type HELP_REFUSED): why, and who decided; when is left_at.
+    refusal_reason = models.TextField(_("reason help is refused"), blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("help refused by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -195,6 +208,8 @@ class Stay(models.Model):
         return f"{self.person} {self.admitted_on:%Y-%m-%d}"
 
     def clean(self) -> None:
+        if self.exit_type == ExitType.HELP_REFUSED and not self.refusal_reason.strip():
+            raise ValidationError({"refusal_reason": _("Give the reason help is refused.")})
         if self.left_at and self.admitted_at and self.left_at < self.admitted_at:
             raise ValidationError({"left_at": _("The departure cannot be before the admission.")})
         if self.left_at and not self.exit_type:

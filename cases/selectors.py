@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
 from rescue_station.models import Station
 
-from .models import ExtensionStatus, Person, Stay, TracingMethod, TracingPolicy
+from .models import ExitType, ExtensionStatus, LongStay, Person, Stay, TracingMethod, TracingPolicy
 
 
 def today() -> date:
@@ -41,11 +41,11 @@ def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> Quer
     stays = stays_for(user, station)
     q = (filters.get("q") or "").strip()
     if q:
-        stays = stays.filter(
-            Q(person__name__icontains=q)
-            | Q(person__id_number__icontains=q.upper())
-            | Q(person__placeholder_no__icontains=q)
-        )
+        by_identity = Q(person__name__icontains=q) | Q(person__id_number__icontains=q.upper())
+        if not can_see_minors(user):
+            # A minor's row is listed without name or ID: a match on them would tell who it is.
+            by_identity &= Q(is_minor=False)
+        stays = stays.filter(by_identity | Q(person__placeholder_no__icontains=q))
     if filters.get("start"):
         stays = stays.filter(admitted_on__gte=filters["start"])
     if filters.get("end"):
@@ -148,8 +148,9 @@ def _as_datetime(value: datetime | date) -> datetime:
     return datetime.combine(value, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
-def timeline(stay: Stay) -> list[Event]:
-    """What happened in the stay, in order."""
+def timeline(stay: Stay, *, show_identity: bool = True) -> list[Event]:
+    """What happened in the stay, in order. Without ``show_identity`` (a minor, for a reader
+    without the minors' permission) the family found and the destination home are left out."""
     from django.utils.translation import gettext as _
 
     events = [Event(stay.admitted_at, _("Admitted"), stay.get_source_display())]
@@ -159,30 +160,44 @@ def timeline(stay: Stay) -> list[Event]:
         events.append(Event(r.referred_on, _("Medical referral"), f"{r.hospital} {r.diagnosis}"))
     for t in stay.tracing_efforts.all():
         detail = f"{t.get_method_display()}: {t.get_result_display()}"
-        if t.family_found:
+        if t.family_found and show_identity:
             detail += f"（{t.family_found}）"
         events.append(Event(t.done_on, _("Tracing"), detail))
     for e in stay.extensions.all():
         events.append(
             Event(e.requested_at, _("Extension requested"), f"+{e.days} · {e.get_status_display()}")
         )
-    if stay.left_at:
+    if stay.left_at and stay.exit_type == ExitType.HELP_REFUSED:
+        detail = stay.refusal_reason
+        if stay.refused_by:
+            detail += f" · {stay.refused_by}"
+        events.append(Event(stay.left_at, _("Help refused"), detail))
+    elif stay.left_at:
         events.append(Event(stay.left_at, _("Departed"), stay.get_exit_type_display()))
     escort = getattr(stay, "escort", None) if stay.left_at else None
     if escort:
         events.append(
-            Event(escort.trip_date, _("Escorted home"), f"{escort.destination} · {escort.escorts}")
+            Event(
+                escort.trip_date,
+                _("Escorted home"),
+                f"{escort.destination} · {escort.escorts}" if show_identity else escort.escorts,
+            )
         )
     return sorted(events, key=lambda e: _as_datetime(e.when))
 
 
-def stay_history(stay: Stay) -> list[dict[str, Any]]:
-    """Every change of the stay, its person and its records, newest first."""
-    objects: list[Any] = [stay, stay.person]
+def stay_history(stay: Stay, *, show_identity: bool = True) -> list[dict[str, Any]]:
+    """Every change of the stay, its person and its records, newest first.
+
+    The person's changes (name, ID number, photo) are left out when the reader may not see the
+    identity of this person (a minor, for a user without the minors' permission)."""
+    objects: list[Any] = [stay, stay.person] if show_identity else [stay]
     objects += list(stay.belongings.all()) + list(stay.referrals.all())
-    objects += list(stay.tracing_efforts.all()) + list(stay.extensions.all())
+    if show_identity:  # tracing names the family found, the trip the destination home
+        objects += list(stay.tracing_efforts.all())
+    objects += list(stay.extensions.all())
     escort = getattr(stay, "escort", None)  # no trip: the reverse accessor raises AttributeError
-    if escort:
+    if escort and show_identity:
         objects.append(escort)
     rows = []
     for obj in objects:
@@ -193,7 +208,12 @@ def stay_history(stay: Stay) -> list[dict[str, Any]]:
 
 def earlier_stays(stay: Stay) -> QuerySet[Stay]:
     """Other stays of the same person (repeat visits)."""
-    return Stay.objects.filter(person=stay.person).exclude(pk=stay.pk).order_by("-admitted_at")
+    return (
+        Stay.objects.for_station(stay.station)
+        .filter(person=stay.person)
+        .exclude(pk=stay.pk)
+        .order_by("-admitted_at")
+    )
 
 
 def months_before(day: date, months: int) -> date:
@@ -215,6 +235,14 @@ def long_stay_candidates(user: Any, station: Station) -> QuerySet[Stay]:
         .filter(admitted_on__lte=since)
         .exclude(person__long_stays__isnull=False)
         .order_by("admitted_on")
+    )
+
+
+def long_stays_listed() -> QuerySet[LongStay]:
+    """Long-stay records with their person and institution joined in, and whether the person
+    came as a minor (``was_minor``: then the name is shown only to the minors' roles)."""
+    return LongStay.objects.select_related("person", "institution").annotate(
+        was_minor=Exists(Stay.objects.filter(person=OuterRef("person"), is_minor=True))
     )
 
 

@@ -378,6 +378,10 @@ def stay_depart(
     """
     if not stay.is_present:
         raise ValidationError(_("The person has already left."))
+    if exit_type == ExitType.HELP_REFUSED:
+        raise ValidationError(
+            {"exit_type": _("Help is refused with its own form, which records the reason.")}
+        )
     if return_belongings:
         for item in stay.belongings.filter(returned=False, not_returned_reason=""):
             belongings_settle(item=item, acting_user=acting_user, returned=True)
@@ -406,6 +410,38 @@ def stay_depart(
     save_audited(stay, acting_user=acting_user, reason="departure")
     if escort is not None:
         escort_record(stay=stay, acting_user=acting_user, data=escort)
+    return stay
+
+
+@transaction.atomic
+def stay_refuse_help(*, stay: Stay, acting_user: Any, refused_at: datetime, reason: str) -> Stay:
+    """不予救助: end a request without help (workflow.md step 2), e.g. when the person refuses
+    to give true information. The reason and the deciding user are kept; the time is the stay's
+    end. Belongings still held go back to the person. A minor is never refused: minors are
+    always taken in. The stay is then no intake in the metrics (cases.intakes)."""
+    reason = (reason or "").strip()
+    if not stay.is_present:
+        raise ValidationError(_("The person has already left."))
+    if stay.is_minor:
+        raise ValidationError(_("Help cannot be refused to a minor: a minor is always taken in."))
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Give the reason help is refused.")
+    if refused_at < stay.admitted_at:
+        errors["refused_at"] = _("The refusal cannot be before the admission.")
+    elif refused_at > timezone.now():
+        errors["refused_at"] = _("The refusal cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    for item in stay.belongings.filter(returned=False, not_returned_reason=""):
+        belongings_settle(item=item, acting_user=acting_user, returned=True)
+    stay.left_at = refused_at
+    stay.left_on = timezone.localtime(refused_at).date()
+    stay.exit_type = ExitType.HELP_REFUSED
+    stay.refusal_reason = reason
+    stay.refused_by = acting_user
+    stay.satisfaction = ""
+    save_audited(stay, acting_user=acting_user, reason="help refused")
     return stay
 
 

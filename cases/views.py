@@ -9,13 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -145,7 +146,9 @@ def stay_create(request: HttpRequest) -> HttpResponse:
 
 def _stay(request: HttpRequest, pk: int) -> Stay:
     return get_for_user_or_404(
-        Stay.objects.select_related("person", "station", "registered_by", "safety_checked_by"),
+        Stay.objects.select_related(
+            "person", "station", "registered_by", "safety_checked_by", "refused_by"
+        ),
         request.user,
         pk=pk,
     )
@@ -160,20 +163,21 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str, Any]:
     today = selectors.today()
     data = None
+    show_identity = selectors.can_see_minors(request.user) or not stay.is_minor
     context: dict[str, Any] = {
         "stay": stay,
         "person": stay.person,
         "nights": stay.nights(today),
         "over_limit": stay.is_over_limit(today),
-        "timeline": selectors.timeline(stay),
-        "history": selectors.stay_history(stay),
+        "timeline": selectors.timeline(stay, show_identity=show_identity),
+        "history": selectors.stay_history(stay, show_identity=show_identity),
         "earlier": selectors.earlier_stays(stay),
         "belongings": stay.belongings.all(),
         "extensions": stay.extensions.select_related("requested_by", "decided_by"),
         "escort": getattr(stay, "escort", None),
         "can_change": request.user.has_perm("cases.change_stay"),
         "can_approve": request.user.has_perm("cases.approve_extension"),
-        "show_identity": selectors.can_see_minors(request.user) or not stay.is_minor,
+        "show_identity": show_identity,
         "checks_form": forms.ChecksForm(data, instance=stay, prefix="checks"),
         "care_form": forms.CareForm(
             data,
@@ -191,6 +195,8 @@ def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str
         "tracing_form": forms.TracingForm(data, prefix="tracing", initial={"done_on": today}),
         "extension_form": forms.ExtensionForm(data, prefix="extension"),
         "settle_form": forms.SettleForm(prefix="settle"),
+        "refusal_form": forms.RefusalForm(data, prefix="refusal"),
+        "refused": stay.exit_type == ExitType.HELP_REFUSED,
     }
     context.update(forms_)
     return context
@@ -221,6 +227,10 @@ EVENTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
     "extension": (
         lambda data, stay: forms.ExtensionForm(data, prefix="extension"),
         lambda stay, user, d: services.extension_request(stay=stay, acting_user=user, **d),
+    ),
+    "refusal": (
+        lambda data, stay: forms.RefusalForm(data, prefix="refusal"),
+        lambda stay, user, d: services.stay_refuse_help(stay=stay, acting_user=user, **d),
     ),
 }
 
@@ -265,7 +275,8 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         )
         messages.success(request, _("Saved."))
     else:
-        messages.error(request, " ".join(form.non_field_errors()))
+        # Field errors too (a reason too long), not only the missing reason.
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
 
 
@@ -273,11 +284,16 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 @permission_required("cases.approve_extension", raise_exception=True)
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_for_user_or_404(StayExtension, request.user, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "refuse"):
+        # Anything but the two buttons' values changes nothing (it used to count as a refusal).
+        messages.error(request, _("Choose to approve or to refuse the extension."))
+        return redirect("cases:stay_detail", pk=extension.stay_id)
     try:
         services.extension_decide(
             extension=extension,
             acting_user=request.user,
-            approve=request.POST.get("decision") == "approve",
+            approve=decision == "approve",
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -329,6 +345,9 @@ def stay_depart(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.change_stay", raise_exception=True)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay(request, pk)
+    if stay.is_minor and not selectors.can_see_minors(request.user):
+        # The form would show the minor's name and ID number: the minors' roles edit them.
+        raise PermissionDenied
     person = stay.person
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["identified"] = person.identified
@@ -368,6 +387,7 @@ PRINT_FORMS = {
     "departure": "在站服务及离站登记表",
     "self_leave": "自行离站声明书",
     "termination": "终止救助通知书",
+    "refusal": "不予救助通知书",
 }
 
 
@@ -376,14 +396,28 @@ def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> H
     if form not in PRINT_FORMS:
         raise Http404
     stay = _stay(request, pk)
+    refused = stay.exit_type == ExitType.HELP_REFUSED
+    # The refusal notice exists only for a refused request, which has no termination notice.
+    if (form == "refusal" and not refused) or (form == "termination" and refused):
+        raise Http404
     context = {
         **_detail_context(request, stay),
         "title": PRINT_FORMS[form],
         "form_name": form,
         "pdf": fmt == "pdf",
         "today": selectors.today(),
+        # The notice's sentence goes on after the reason (因……，根据……): no full stop inside.
+        "refusal_clause": stay.refusal_reason.strip().rstrip("。.；;，, "),
     }
     template = f"cases/print_{form}.html"
+    # The station's paper forms are Chinese official documents, whatever the reader's language.
+    with translation.override("zh-hans"):
+        return _print_response(request, stay, template, context, form, fmt)
+
+
+def _print_response(
+    request: HttpRequest, stay: Stay, template: str, context: dict[str, Any], form: str, fmt: str
+) -> HttpResponse:
     if fmt != "pdf":
         return render(request, template, context)
     from weasyprint import CSS, HTML
@@ -478,13 +512,22 @@ EXPORT_FIELDS: dict[type[models.Model], list[str]] = {
 
 
 def _record_list(
-    request: HttpRequest, model: type[models.Model], template: str, date_field: str, **extra: Any
+    request: HttpRequest,
+    model: type[models.Model],
+    template: str,
+    date_field: str,
+    *,
+    records: Any = None,
+    **extra: Any,
 ) -> HttpResponse:
-    """A station's records, newest first by the date that puts them in a period."""
+    """A station's records, newest first by the date that puts them in a period.
+
+    ``records`` is the model's queryset with what the page shows joined in (no query per row)."""
     station = current_station(request)
     form = forms.PeriodFilterForm(request.GET or None)
     records = (
-        model.objects.for_user(request.user)
+        (records if records is not None else model.objects.all())
+        .for_user(request.user)
         .filter(station=station)
         .order_by(models.F(date_field).desc(nulls_last=True), "-pk")
     )
@@ -495,7 +538,12 @@ def _record_list(
             records = records.filter(**{f"{date_field}__lte": form.cleaned_data["end"]})
     if request.GET.get("export") == "xlsx":
         title = str(model._meta.verbose_name_plural)
-        workbook = ledger.records_workbook(records, EXPORT_FIELDS[model], title)
+        workbook = ledger.records_workbook(
+            records,
+            EXPORT_FIELDS[model],
+            title,
+            show_minors=selectors.can_see_minors(request.user),
+        )
         return workbook_response(
             workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
         )
@@ -655,9 +703,11 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         LongStay,
         "cases/long_stay_list.html",
         "hukou_registered_on",
+        records=selectors.long_stays_listed(),
         institutions=institutions,
         inspections=inspections,
         candidates=selectors.long_stay_candidates(request.user, station),
+        show_minors=selectors.can_see_minors(request.user),
     )
 
 
