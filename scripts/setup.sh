@@ -35,7 +35,7 @@ fi
 if ! cmp -s requirements.lock .venv/.installed-requirements.lock; then
   echo "setup: installing Python packages from requirements.lock"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
   cp requirements.lock .venv/.installed-requirements.lock
 fi
 
