@@ -20,6 +20,12 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    is_demo = models.BooleanField(
+        _("demo user"),
+        default=False,
+        editable=False,
+        help_text=_("Created by load_demo; only such users are ever changed by it."),
+    )
     # Who was given which role, and when; password hashes and logins stay out of the history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -55,6 +61,12 @@ class Station(models.Model):
         _("long stay after (months)"),
         default=3,
         help_text=_("Persons still unidentified after this many months are handled as long stays."),
+    )
+    is_demo = models.BooleanField(
+        _("demo station"),
+        default=False,
+        editable=False,
+        help_text=_("Created by load_demo; load_demo never touches a station that is not marked so."),
     )
     history = HistoricalRecords()
 
