@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .middleware import PENDING_POST, session_remaining
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
     dashboard_for,
@@ -78,3 +81,39 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left in the session; asking does not count as activity."""
+    return JsonResponse({"remaining": session_remaining(request)})
+
+
+@require_POST
+def session_keepalive(request: HttpRequest) -> JsonResponse:
+    """The user asked to keep working: the idle clock starts again (the middleware saw a request)."""
+    return JsonResponse({"remaining": session_remaining(request)})
+
+
+# A form kept across a re-login is posted back only within this time.
+PENDING_POST_MAX_AGE = 24 * 3600
+
+
+def session_resume(request: HttpRequest) -> HttpResponse:
+    """After a re-login: post the form that arrived after the session had ended, as it was typed."""
+    import time
+
+    pending = request.session.pop(PENDING_POST, None)
+    if (
+        not pending
+        or pending.get("user") != str(request.user.pk)
+        or time.time() - pending.get("at", 0) > PENDING_POST_MAX_AGE
+        or not url_has_allowed_host_and_scheme(pending.get("path", ""), {request.get_host()})
+    ):
+        messages.info(request, _("There is no form waiting to be saved."))
+        return redirect("home")
+    return render(
+        request,
+        "rescue_station/session_resume.html",
+        {"pending": pending, "automatic": not pending.get("files")},
+    )

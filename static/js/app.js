@@ -13,3 +13,80 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   }
 });
+
+// The session ends after a while without activity: warn a few minutes before, offer to continue.
+document.addEventListener("DOMContentLoaded", () => {
+  const body = document.body;
+  const box = document.getElementById("session-warning");
+  if (!box || !body.dataset.sessionRemaining) return;
+  const warning = Number(body.dataset.sessionWarning);
+  let endsAt = Date.now() + Number(body.dataset.sessionRemaining) * 1000;
+  const countdown = box.querySelector("[data-session-countdown]");
+  const show = (state) => {
+    box.hidden = state === "none";
+    for (const el of box.querySelectorAll("[data-session-state]")) {
+      el.hidden = el.dataset.sessionState !== state;
+    }
+  };
+  const format = (seconds) => {
+    const m = Math.floor(seconds / 60);
+    const s = String(seconds % 60).padStart(2, "0");
+    return `${m}:${s}`;
+  };
+  const ask = async () => {
+    // Another tab may have kept the session alive: ask the server before warning.
+    try {
+      const response = await fetch(body.dataset.sessionStatusUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.ok) endsAt = Date.now() + (await response.json()).remaining * 1000;
+      else endsAt = Date.now();
+    } catch (error) {
+      /* offline: keep the local estimate */
+    }
+  };
+  let asked = false;
+  const tick = async () => {
+    let left = Math.round((endsAt - Date.now()) / 1000);
+    if (left <= warning && !asked) {
+      asked = true;
+      await ask();
+      left = Math.round((endsAt - Date.now()) / 1000);
+    }
+    if (left > warning) {
+      asked = false;
+      show("none");
+    } else if (left > 0) {
+      countdown.textContent = format(left);
+      show("warning");
+    } else {
+      show("ended");
+    }
+  };
+  const form = box.querySelector("form[data-session-keepalive]");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      endsAt = Date.now() + (await response.json()).remaining * 1000;
+      asked = false;
+    } else {
+      endsAt = Date.now();
+    }
+    tick();
+  });
+  tick();
+  window.setInterval(tick, 1000);
+});
+
+// After a re-login, the form that arrived after the session had ended is posted again.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-resume]");
+  if (form) form.submit();
+});
