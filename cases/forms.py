@@ -132,7 +132,12 @@ class IntakeForm(PersonFields):
         min_value=30,
         max_value=45,
     )
-    health_status = forms.ChoiceField(label=_("Health status"), choices=HealthStatus.choices)
+    # No status is preselected: "good" must be what the clerk saw, not what the form offered.
+    health_status = forms.ChoiceField(
+        label=_("Health status"),
+        choices=[("", _("— choose —")), *HealthStatus.choices],
+        error_messages={"required": _("Choose the health status seen at the door.")},
+    )
     health_note = forms.CharField(label=_("Health note"), max_length=200, required=False)
 
     field_order = [
@@ -252,15 +257,27 @@ class DepartureForm(forms.Form):
 
     left_at = forms.DateTimeField(label=_("Left at"), widget=DateTimeInput())
     # Help refused (不予救助) has its own form on the stay page, with the reason.
+    # Nothing is preselected: the satisfaction answer feeds the self-evaluation, and a clerk who
+    # did not ask must not record "satisfied" by leaving the form as it came.
     exit_type = forms.ChoiceField(
         label=_("Departure type"),
-        choices=[c for c in ExitType.choices if c[0] != ExitType.HELP_REFUSED],
+        choices=[
+            ("", _("— choose —")),
+            *(c for c in ExitType.choices if c[0] != ExitType.HELP_REFUSED),
+        ],
+        error_messages={"required": _("Choose how the person leaves.")},
     )
     satisfaction = forms.ChoiceField(
-        label=_("Satisfaction answer"), choices=Satisfaction.choices, initial=Satisfaction.SATISFIED
+        label=_("Satisfaction answer"),
+        choices=[("", _("— choose —")), *Satisfaction.choices],
+        help_text=_("Ask the person. If they do not answer, choose “No answer”."),
+        error_messages={"required": _("Ask the person and record the answer, or “No answer”.")},
     )
-    return_belongings = forms.BooleanField(
-        label=_("Return all belongings still held"), required=False, initial=True
+    return_items = forms.MultipleChoiceField(
+        label=_("Belongings returned now"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"data-check-group": "return-items"}),
+        help_text=_("Tick each item handed back to the person."),
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -283,6 +300,10 @@ class DepartureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.stay = stay
         self.fields["left_at"].initial = _now_local
+        held = stay.belongings.filter(returned=False, not_returned_reason="")
+        self.fields["return_items"].choices = [(str(item.pk), str(item)) for item in held]
+        if not held:
+            del self.fields["return_items"]
 
     def clean_left_at(self) -> datetime:
         value = self.cleaned_data["left_at"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -369,12 +370,14 @@ def stay_depart(
     satisfaction: str = "",
     note: str = "",
     return_belongings: bool = False,
+    return_items: Collection[int] = (),
     escort: EscortData | None = None,
 ) -> Stay:
     """Close a stay: departure time and type, the satisfaction answer, belongings settled.
 
-    Every belongings item must be returned or carry a reason; ``return_belongings`` returns the
-    ones still held. An escorted departure records its trip.
+    Every belongings item must be returned or carry a reason; ``return_items`` (ids) are handed
+    back now, ``return_belongings`` hands back all still held (for imports and scripts; the page
+    ticks items one by one). An escorted departure records its trip.
     """
     if not stay.is_present:
         raise ValidationError(_("The person has already left."))
@@ -382,9 +385,11 @@ def stay_depart(
         raise ValidationError(
             {"exit_type": _("Help is refused with its own form, which records the reason.")}
         )
-    if return_belongings:
-        for item in stay.belongings.filter(returned=False, not_returned_reason=""):
-            belongings_settle(item=item, acting_user=acting_user, returned=True)
+    held = stay.belongings.filter(returned=False, not_returned_reason="")
+    if not return_belongings:
+        held = held.filter(pk__in=list(return_items))
+    for item in held:
+        belongings_settle(item=item, acting_user=acting_user, returned=True)
     if stay.belongings.filter(returned=False, not_returned_reason="").exists():
         raise ValidationError(
             _("Return the belongings, or record why an item is not returned, before departure.")

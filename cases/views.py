@@ -326,7 +326,7 @@ def stay_depart(request: HttpRequest, pk: int) -> HttpResponse:
                 exit_type=data["exit_type"],
                 satisfaction=data["satisfaction"],
                 note=data["note"],
-                return_belongings=data["return_belongings"],
+                return_items=[int(pk) for pk in data.get("return_items", [])],
                 escort=escort,
             )
         except ValidationError as error:

@@ -90,3 +90,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("form[data-resume]");
   if (form) form.submit();
 });
+
+// A visible "tick all" button for a group of checkboxes (never ticked in advance).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-check-all]")) {
+    button.addEventListener("click", () => {
+      const group = button.dataset.checkAll;
+      for (const box of document.querySelectorAll(`[data-check-group="${group}"] input[type=checkbox], input[type=checkbox][data-check-group="${group}"]`)) {
+        box.checked = true;
+      }
+    });
+  }
+});

@@ -18,6 +18,8 @@ def test_it_takes_an_unidentified_person_from_the_door_to_home(users, login, pag
     page.select_option("#id_source", "police")
     page.fill("#id_brought_by", "株洲火车站派出所")
     page.fill("#id_temperature", "36.6")
+    expect(page.locator("#id_health_status")).to_have_value("")  # nothing chosen for the clerk
+    page.select_option("#id_health_status", "good")
     page.check("#id_safety_checked")
     page.get_by_role("button", name="登记").click()
 
@@ -38,6 +40,10 @@ def test_it_takes_an_unidentified_person_from_the_door_to_home(users, login, pag
 
     page.goto(detail_url)
     page.get_by_test_id("depart-link").click()
+    # Nothing is answered for the person: type and satisfaction start empty and are required.
+    expect(page.locator("#id_exit_type")).to_have_value("")
+    expect(page.locator("#id_satisfaction")).to_have_value("")
+    page.select_option("#id_satisfaction", "satisfied")
     page.select_option("#id_exit_type", "escorted_home")
     page.fill("#id_trip_date", page.input_value("#id_left_at")[:10])
     page.fill("#id_escorts", "李业务、王司机")
