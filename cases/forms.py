@@ -6,11 +6,14 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from rescue_station.models import Station
+from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
 
 from .models import (
@@ -90,7 +93,14 @@ class PersonFields(forms.Form):
     description = forms.CharField(
         label=_("Physical description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    photo = forms.ImageField(label=_("Photo"), required=False)
+    photo = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        validators=[PhotoValidator()],
+        help_text=lazy(
+            lambda: _("JPEG, PNG or WebP, at most %(mb)s MB.") % {"mb": settings.PHOTO_MAX_MB}, str
+        )(),
+    )
 
     def person_data(self) -> dict[str, Any]:
         keys = (

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from rescue_station.models import Station
 from rescue_station.scoping import StationScopedQuerySet
+from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import validate_id_number
 
 
@@ -48,7 +49,9 @@ class Person(models.Model):
     hometown = models.CharField(_("hometown"), max_length=100, blank=True)
     dialect = models.CharField(_("dialect"), max_length=50, blank=True)
     description = models.TextField(_("physical description"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="persons/%Y/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="persons/%Y/", blank=True, validators=[PhotoValidator()]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

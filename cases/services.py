@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from rescue_station.audit import save_audited
 from rescue_station.models import Station
+from rescue_station.uploads import PhotoValidator, reencode_photo
 from rescue_station.validators import id_number_birth_date, normalise_id_number
 
 from .models import (
@@ -100,6 +101,16 @@ def placeholder_next(*, station: Station, year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
+def _replace_photo(person: Person, photo: Any) -> None:
+    """Store the photo re-encoded (no EXIF or GPS position); the replaced file goes once saved."""
+    PhotoValidator()(photo)
+    old = person.photo.name if person.photo else ""
+    person.photo = reencode_photo(photo)
+    if old:
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+
+
 PERSON_FIELDS = (
     "name",
     "gender",
@@ -164,7 +175,7 @@ def stay_register(
             if value not in (None, "") and getattr(person, key) in (None, ""):
                 setattr(person, key, value)
     if photo:
-        person.photo = photo
+        _replace_photo(person, photo)
     save_audited(person, acting_user=acting_user, reason="intake")
     stay = Stay(
         station=station,
@@ -204,7 +215,7 @@ def person_identify(
         if key in PERSON_FIELDS:
             setattr(person, key, normalise_id_number(value or "") if key == "id_number" else value)
     if photo:
-        person.photo = photo
+        _replace_photo(person, photo)
     if identified and not person.name.strip():
         raise ValidationError({"name": _("An identified person has a name.")})
     person.identified = identified

@@ -28,6 +28,7 @@ from rescue_station.spreadsheets import (
     take_upload,
     workbook_response,
 )
+from rescue_station.uploads import content_type_of
 
 from . import forms, ledger, selectors, services
 from .models import (
@@ -375,7 +376,8 @@ def person_photo(request: HttpRequest, pk: int) -> FileResponse:
     stay = _stay(request, pk)
     if not stay.person.photo or not (selectors.can_see_minors(request.user) or not stay.is_minor):
         raise Http404
-    return FileResponse(stay.person.photo.open("rb"))
+    photo = stay.person.photo
+    return FileResponse(photo.open("rb"), content_type=content_type_of(photo))
 
 
 # ---- printable forms

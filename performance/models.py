@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from rescue_station.models import Station
 from rescue_station.scoping import StationScopedQuerySet
+from rescue_station.uploads import EvidenceValidator
 
 from . import scoring
 
@@ -144,7 +145,10 @@ class Indicator(models.Model):
     )
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(
-        _("evidence file"), upload_to="performance/evidence/%Y/", blank=True
+        _("evidence file"),
+        upload_to="performance/evidence/%Y/",
+        blank=True,
+        validators=[EvidenceValidator()],
     )
     tier = models.CharField(_("tier"), max_length=12, choices=TierChoice.choices, blank=True)
     tier_score = models.DecimalField(

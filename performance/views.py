@@ -18,6 +18,7 @@ from rescue_station import registry
 from rescue_station.audit import history_rows
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
+from rescue_station.uploads import content_type_of
 
 from . import services
 from .forms import (
@@ -196,6 +197,7 @@ def indicator_evidence(request: HttpRequest, pk: int, indicator_pk: int) -> File
         indicator.evidence_file.open("rb"),
         as_attachment=True,
         filename=indicator.evidence_file.name.rsplit("/", 1)[-1],
+        content_type=content_type_of(indicator.evidence_file),
     )
 
 

@@ -168,6 +168,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Largest uploads, checked by validators on the fields (rescue_station/uploads.py); the TLS
+# proxy's body limit must be above the largest.
+PHOTO_MAX_MB = env.int("PHOTO_MAX_MB", default=5)
+EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=20)
 
 # Security: everything follows from DEBUG being off, and each can be turned off on its own
 # for a deployment behind a TLS-terminating proxy or a local load test.

@@ -205,7 +205,7 @@ def evidence_line(demo_2024, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     line = demo_2024.indicators.filter(metric_key="").first()
-    line.evidence_file.save("台账.txt", ContentFile("全年工作台账".encode()))
+    line.evidence_file.save("台账.pdf", ContentFile("%PDF-1.4\n% 全年工作台账\n".encode()))
     return line
 
 
@@ -215,7 +215,9 @@ def test_it_serves_an_evidence_file_to_readers_of_the_station(evidence_line, cli
     )
     response = client_for("supervisor").get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).decode() == "全年工作台账"
+    assert b"".join(response.streaming_content) == "%PDF-1.4\n% 全年工作台账\n".encode()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
     assert client_for("station_staff").get(url).status_code == 403
 
 
