@@ -311,14 +311,15 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
             f"a {VENDOR_NAMES[vendor]} database"
         )
     media_root = Path(settings.MEDIA_ROOT)
+    if not force:
+        _refuse_differing_files(outcome.files, media_root)
+    # Connecting creates a SQLite file that does not exist yet: the last of the checks.
     tables = connection.introspection.table_names()
     if tables and not force:
         raise BackupError(
             f"the database {connection.settings_dict['NAME']} is not empty ({len(tables)} "
             "tables): restore into a new, empty database, or give --force to replace its contents"
         )
-    if not force:
-        _refuse_differing_files(outcome.files, media_root)
     with _staging(_staging_parent(connection, media_root)) as staging:
         _extract(Path(path), outcome, staging, media_root)
         _load_database(connection, staging / DATABASE_MEMBERS[vendor], drop=bool(tables))
