@@ -11,6 +11,7 @@ SYSTEM_PACKAGES=(
   poppler-utils         # pdftotext / pdffonts / pdftoppm: tests and looking at PDFs
   chromium              # browser tests, driven by Playwright through executable_path
   gettext               # makemessages / compilemessages for developers
+  postgresql-client     # pg_dump / pg_restore: manage.py backup and restore on PostgreSQL
 )
 
 as_root() {
