@@ -477,8 +477,9 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
                 context["headers"] = spec["headers"]
                 context["preview"] = [
                     (number, [record.get(h, "") for h in spec["headers"]])
-                    for number, record in records
+                    for number, record in records[: settings.IMPORT_PREVIEW_ROWS]
                 ]
+                context["preview_total"] = len(records)
     return render(request, "budget/import.html", context)
 
 

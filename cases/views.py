@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
+    preview_context,
     read_sheet,
     stash_upload,
     take_upload,
@@ -444,7 +445,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def stay_import(request: HttpRequest) -> HttpResponse:
     """Upload: every row checked and shown; nothing is saved before the confirmation."""
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, **preview_context()}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:

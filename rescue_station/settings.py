@@ -206,5 +206,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# Imports: a file with more rows than this is refused at once; a preview lists its first rows and
+# errors only (with the counts of all).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=50)
+
 # How many rows a list shows per page.
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)

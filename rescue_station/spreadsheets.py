@@ -22,6 +22,7 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -103,6 +104,12 @@ class ImportResult:
         self.errors.append(CellError(row, str(column), str(message)))
 
 
+def preview_context() -> dict[str, Any]:
+    """How many rows an import preview lists (the template slices with ``preview_slice``)."""
+    rows = settings.IMPORT_PREVIEW_ROWS
+    return {"preview_rows": rows, "preview_slice": f":{rows}"}
+
+
 class SheetError(ValueError):
     """The file cannot be read as the template: not an xlsx file, or the header is not the template's."""
 
@@ -135,11 +142,23 @@ def read_sheet(data: bytes, headers: Sequence[str]) -> list[tuple[int, dict[str,
         raise SheetError(
             _("The header row is not the template's (%(what)s).") % {"what": "；".join(parts)}
         )
+    limit = settings.IMPORT_MAX_ROWS
+    too_many = SheetError(
+        _("The file has more than %(limit)s rows: split it and import the parts one after another.")
+        % {"limit": f"{limit:,}"}
+    )
+    # The sheet's own dimension (when the file states it) refuses a huge file before reading it.
+    if sheet.max_row is not None and sheet.max_row - 1 > limit * 2:
+        workbook.close()
+        raise too_many
     result = []
     for number, values in enumerate(rows, start=2):
         record = {h: _clean(v) for h, v in zip(header, values, strict=False) if h}
         if any(v not in (None, "") for v in record.values()):
             result.append((number, record))
+            if len(result) > limit:
+                workbook.close()
+                raise too_many
     workbook.close()
     return result
 
