@@ -21,3 +21,5 @@ urlpatterns = [
     path("budget/", include("budget.urls")),
     path("performance/", include("performance.urls")),
 ]
+
+handler500 = "rescue_station.views.server_error"

@@ -117,3 +117,18 @@ def session_resume(request: HttpRequest) -> HttpResponse:
         "rescue_station/session_resume.html",
         {"pending": pending, "automatic": not pending.get("files")},
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the app's layout; a plain page when even that cannot be drawn."""
+    from django.template import loader
+
+    try:
+        body = loader.render_to_string("500.html", request=request)
+    except Exception:  # the layout itself may be what failed (a database gone away, say)
+        body = (
+            '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>系统出错</title>'
+            "<h1>系统出错</h1><p>如果你刚才在保存表单，请先查看记录是否已保存，再重试。</p>"
+            '<p><a href="/">返回首页</a></p></html>'
+        )
+    return HttpResponse(body, status=500)
