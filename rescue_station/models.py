@@ -66,7 +66,9 @@ class Station(models.Model):
         _("demo station"),
         default=False,
         editable=False,
-        help_text=_("Created by load_demo; load_demo never touches a station that is not marked so."),
+        help_text=_(
+            "Created by load_demo; load_demo never touches a station that is not marked so."
+        ),
     )
     history = HistoricalRecords()
 
