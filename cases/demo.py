@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
 
+from rescue_station.demo import demo_user
 from rescue_station.models import Station
+from rescue_station.roles import Role
 from rescue_station.validators import id_check_digit
 
 from .models import (
@@ -216,8 +218,8 @@ class _Generator:
         self.users = users
         self.today = today
         self.rng = random.Random(SEED_YEAR)
-        self.staff = users.get("station_staff")
-        self.supervisor = users.get("supervisor")
+        self.staff = demo_user(users, Role.STATION_STAFF)
+        self.supervisor = demo_user(users, Role.SUPERVISOR)
         self.returning: list[Person] = []  # identified adults who may come back
         self.placeholder_seq: dict[int, int] = {}
 
@@ -829,7 +831,7 @@ REFUSALS = [
 
 
 def _refused_requests(*, station: Station, users: dict[str, Any], today: date) -> None:
-    staff = users.get("station_staff")
+    staff = demo_user(users, Role.STATION_STAFF)
     rows = [r for r in REFUSALS if r[0] < today]
     persons = Person.objects.bulk_create(
         [

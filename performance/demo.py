@@ -10,7 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rescue_station.demo import demo_user
 from rescue_station.models import Station, User
+from rescue_station.roles import Role
 
 from .demo_text import ACHIEVED_GOALS_2024, EXPECTED_GOALS_2024, SECTIONS_2024
 from .models import Evaluation, Framework, Indicator, ReportSection
@@ -86,7 +88,7 @@ def _framework(
 
 
 def load(*, station: Station, users: dict[str, User], today: date) -> None:
-    user = users["finance_officer"]
+    user = demo_user(users, Role.FINANCE_OFFICER)
     _framework(station, 2024, user, DECLARED_2024, {}, past=True)
     _framework(station, 2025, user, DECLARED_2024, CHANGES_2025, past=today.year > 2025)
     _framework(station, 2026, user, DECLARED_2024, CHANGES_2025, past=today.year > 2026)
