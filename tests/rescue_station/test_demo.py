@@ -3,7 +3,10 @@
 Each full load takes seconds, so each test loads the demo only as often as what it checks needs.
 """
 
+import hashlib
+from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -12,8 +15,10 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory, override_settings
+from PIL import Image
 
 from cases.models import Person, Stay
+from performance.models import Evaluation
 from rescue_station.models import Membership, Station, User
 from rescue_station.roles import Role
 
@@ -35,6 +40,21 @@ def _load(*args: str) -> str:
     return err.getvalue()
 
 
+def _stored(media_root: Path) -> dict[str, object]:
+    """The demo's stored files and what the records say of them."""
+    person = Person.objects.exclude(photo="").get()
+    evaluation = Evaluation.objects.get(framework__station__code="zhuzhou", framework__year=2025)
+    return {
+        "photo": person.photo.name,
+        "photo_bytes": (media_root / person.photo.name).read_bytes(),
+        "pdf": evaluation.pdf.name,
+        "pdf_bytes": (media_root / evaluation.pdf.name).read_bytes(),
+        "sha256": evaluation.pdf_sha256,
+        "finalised_at": evaluation.finalised_at,
+        "snapshot": evaluation.snapshot,
+    }
+
+
 def _user_state(user: User) -> dict[str, object]:
     user = User.objects.get(pk=user.pk)
     return {
@@ -53,18 +73,50 @@ def _user_state(user: User) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_load_demo_twice_gives_the_same_counts(settings):
+def test_load_demo_twice_changes_nothing_and_reset_starts_afresh(
+    settings, media_root, django_capture_on_commit_callbacks
+):
     settings.DEBUG = True  # as `make run` runs it: no flag needed
     call_command("load_demo", stdout=StringIO())
-    first = _counts()
+    first, files = _counts(), _stored(media_root)
     call_command("load_demo", stdout=StringIO())
-    assert _counts() == first
-    call_command("load_demo", "--reset", stdout=StringIO())
+    assert _counts() == first  # history rows included: nothing was finalised or written again
+    assert _stored(media_root) == files
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--reset", stdout=StringIO())
     after_reset = _counts()
     # History rows record every write, so only the records themselves are compared after a reset.
     assert {k: v for k, v in after_reset.items() if ".Historical" not in k} == {
         k: v for k, v in first.items() if ".Historical" not in k
     }
+    # The reset removed the demo's stored files; the new load stored its own.
+    assert not (media_root / files["photo"]).exists()
+    assert not (media_root / files["pdf"]).exists()
+    again = _stored(media_root)
+    assert again["photo"] != files["photo"] and again["photo_bytes"] == files["photo_bytes"]
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_photo_and_a_finalised_2025_with_its_notes(media_root):
+    _load()
+    person = Person.objects.exclude(photo="").get()
+    assert not person.identified and not person.stays.filter(is_minor=True).exists()
+    with Image.open(media_root / person.photo.name) as image:
+        image.verify()
+        assert image.format == "JPEG" and image.size == (240, 320)
+    evaluation = Evaluation.objects.get(framework__station__code="zhuzhou", framework__year=2025)
+    assert evaluation.is_final and evaluation.finalised_by.username == "supervisor"
+    pdf = (media_root / evaluation.pdf.name).read_bytes()
+    assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == evaluation.pdf_sha256
+    frozen = evaluation.snapshot["evaluation"]
+    assert frozen["status"] == "final" and frozen["total"] == "89.7"
+    losing = [i for i in frozen["indicators"] if Decimal(i["score"]) < Decimal(i["weight"])]
+    assert {i["name"] for i in losing} == {"街面巡查救助次数", "安全事故发生率", "预算执行率"}
+    assert all(i["deviation"] and i["measure"] for i in losing)
+    assert not {f["code"] for f in frozen["findings"]} & {"deviation.missing", "measure.missing"}
+    assert evaluation.framework.budget_deviation and evaluation.framework.budget_measure
+    draft_2024 = Evaluation.objects.get(framework__station__code="zhuzhou", framework__year=2024)
+    assert not draft_2024.is_final and not draft_2024.pdf
 
 
 @pytest.mark.django_db
@@ -114,6 +166,8 @@ def test_it_leaves_a_real_admin_and_supervisor_untouched_and_loads_the_rest(
     assert all(u.memberships.filter(station=station).exists() for u in demo_users)
     # The rest of the demo is there, its work recorded under demo users only.
     assert Stay.objects.filter(station=station, admitted_on__year=2024).count() == 1826 + 3
+    evaluation = Evaluation.objects.get(framework__station=station, framework__year=2025)
+    assert evaluation.is_final and evaluation.finalised_by.is_demo
     assert not Stay.objects.filter(extensions__decided_by__is_demo=False).exists()
 
 
@@ -149,3 +203,4 @@ def test_adopt_takes_over_a_demo_database_made_before_the_markers(station, users
         user = User.objects.get(username=role.value)
         assert user.is_demo and user.check_password("demo-pass-42")
     assert Stay.objects.filter(station=station).exists()
+    assert Evaluation.objects.get(framework__station=station, framework__year=2025).is_final
