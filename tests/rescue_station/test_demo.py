@@ -156,7 +156,7 @@ def test_it_leaves_a_real_admin_and_supervisor_untouched_and_loads_the_rest(
     warning = _load()
 
     assert {u.username: _user_state(u) for u in (admin, supervisor)} == before
-    assert "admin, supervisor" in warning and "not created by load_demo" in warning
+    assert "Left untouched: admin, supervisor," in warning and "not created by load_demo" in warning
     station = Station.objects.get(code="zhuzhou", is_demo=True)
     assert not Membership.objects.filter(station=station, user__is_demo=False).exists()
     demo_users = User.objects.filter(is_demo=True)

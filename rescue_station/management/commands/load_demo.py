@@ -55,11 +55,10 @@ class Command(BaseCommand):
             )
             self.stderr.write(
                 self.style.WARNING(
-                    f"Left untouched: the users {', '.join(loaded.left_alone)} exist and were not "
-                    "created by load_demo (password, role, groups, permissions and memberships "
-                    f"unchanged). The demo work of those roles is done by other demo users "
-                    f"({stand_ins}). Only if they are leftovers of an earlier demo, take them over "
-                    "with --adopt."
+                    f"Left untouched: {', '.join(loaded.left_alone)}, existing users not created "
+                    "by load_demo (password, role, groups, permissions and memberships unchanged). "
+                    f"The demo work of their roles is done by other demo users ({stand_ins}). "
+                    "Only if they are leftovers of an earlier demo, take them over with --adopt."
                 )
             )
         station = loaded.station
