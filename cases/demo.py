@@ -2,7 +2,9 @@
 full year of the same shape, and the current year runs up to today with people in the station.
 
 Rows are generated with ``random.Random(2024)`` and written with ``bulk_create`` (no history rows:
-generated rows have no author). ``load`` does nothing when the station already has stays.
+generated rows have no author). ``load`` generates nothing when the station already has stays.
+One person of unknown identity has a photo, stored through ``person_identify`` into MEDIA_ROOT as
+an upload would be (so that backups have a demo file to carry); ``reset`` deletes it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
+from PIL import Image, ImageDraw
 
+from rescue_station.demo import delete_files_on_commit, demo_user
 from rescue_station.models import Station
+from rescue_station.roles import Role
 from rescue_station.validators import id_check_digit
 
 from .models import (
@@ -48,7 +55,7 @@ from .models import (
     TracingPolicy,
     TracingResult,
 )
-from .services import age_on
+from .services import age_on, person_identify
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEED_YEAR = 2024
@@ -216,8 +223,8 @@ class _Generator:
         self.users = users
         self.today = today
         self.rng = random.Random(SEED_YEAR)
-        self.staff = users.get("station_staff")
-        self.supervisor = users.get("supervisor")
+        self.staff = demo_user(users, Role.STATION_STAFF)
+        self.supervisor = demo_user(users, Role.SUPERVISOR)
         self.returning: list[Person] = []  # identified adults who may come back
         self.placeholder_seq: dict[int, int] = {}
 
@@ -788,8 +795,12 @@ def _scaled(t: YearTargets, rng: random.Random, fraction: float) -> YearTargets:
 @transaction.atomic
 def load(*, station: Station, users: dict[str, Any], today: date) -> None:
     TracingPolicy.objects.get_or_create(station=station)
-    if Stay.objects.for_station(station).exists():
-        return  # already loaded: idempotent
+    if not Stay.objects.for_station(station).exists():
+        _generate(station=station, users=users, today=today)
+    _photo(station=station, user=demo_user(users, Role.STATION_STAFF))
+
+
+def _generate(*, station: Station, users: dict[str, Any], today: date) -> None:
     gen = _Generator(station=station, users=users, today=today)
     areas = GatheringArea.objects.bulk_create(
         [GatheringArea(station=station, name=a) for a in AREAS]
@@ -819,6 +830,42 @@ def load(*, station: Station, users: dict[str, Any], today: date) -> None:
     _refused_requests(station=station, users=users, today=today)
 
 
+def portrait_jpeg() -> bytes:
+    """A head-and-shoulders silhouette, the same bytes every time (no randomness, fixed size)."""
+    image = Image.new("RGB", (240, 320), (214, 222, 230))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 232, 200, 392), fill=(96, 110, 128))  # shoulders
+    draw.rectangle((104, 196, 136, 250), fill=(188, 160, 138))  # neck
+    draw.ellipse((72, 70, 168, 210), fill=(206, 176, 152))  # face
+    draw.chord((68, 58, 172, 150), 180, 360, fill=(40, 36, 34))  # hair
+    out = BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def _photo(*, station: Station, user: Any) -> None:
+    """A photo taken at intake of one person of unknown identity (the one face recognition would
+    search for): someone in the station now, else the first. Once: a station that has a photo
+    gets no other."""
+    persons = Person.objects.for_station(station)
+    if persons.exclude(photo="").exists():
+        return
+    unknown = persons.filter(identified=False, stays__is_minor=False).distinct()
+    person = (
+        unknown.filter(stays__left_at__isnull=True).order_by("-pk").first()
+        or unknown.order_by("pk").first()
+    )
+    if person is None:
+        return
+    person_identify(
+        person=person,
+        acting_user=user,
+        data={},
+        identified=False,
+        photo=ContentFile(portrait_jpeg(), name=f"demo-person-{person.pk}.jpg"),
+    )
+
+
 # 不予救助: a few requests that ended without help (workflow.md step 2). They are no intakes, so
 # the 2024 figures still equal the seed. (admission, minutes to the decision, name, reason)
 REFUSALS = [
@@ -829,7 +876,7 @@ REFUSALS = [
 
 
 def _refused_requests(*, station: Station, users: dict[str, Any], today: date) -> None:
-    staff = users.get("station_staff")
+    staff = demo_user(users, Role.STATION_STAFF)
     rows = [r for r in REFUSALS if r[0] < today]
     persons = Person.objects.bulk_create(
         [
@@ -886,6 +933,7 @@ _RESET_ORDER: list[type[models.Model]] = [
 
 @transaction.atomic
 def reset(*, station: Station) -> None:
+    delete_files_on_commit(Person.objects.for_station(station), "photo")
     for model in _RESET_ORDER:
         if model is StreetPatrol.areas_covered.through:
             qs = model.objects.filter(streetpatrol__station=station)

@@ -16,7 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import ExitType, Gender, Source, Stay
+from rescue_station.demo import demo_user
 from rescue_station.models import Station, User
+from rescue_station.roles import Role
 
 from .models import (
     AccessLog,
@@ -118,7 +120,7 @@ def _name(rng: random.Random) -> str:
 
 def load(*, station: Station, users: dict[str, User], today: date) -> None:
     MinorsPolicy.objects.get_or_create(station=station)
-    worker = users["minors_worker"]
+    worker = demo_user(users, Role.MINORS_WORKER)
     _cases_for_minor_stays(station=station, worker=worker, today=today)
     if not Child.objects.filter(station=station).exists():
         rng = random.Random(2024)

@@ -1,7 +1,9 @@
 """Demo frameworks: 2024 as printed in the seed report, 2025 with its weights corrected, 2026.
 
 Only input is loaded here (targets, weights, sources, notes, the narrative): every actual comes
-from the metric registry when the evaluation is computed, never from here.
+from the metric registry when the evaluation is computed, never from here. 2024 stays a draft
+(the printed table does not add up); 2025 is finalised by the station head once every app has
+loaded (``finish``): its frozen snapshot and stored PDF are the demo's finalised report.
 """
 
 from __future__ import annotations
@@ -10,12 +12,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rescue_station.demo import delete_files_on_commit, demo_user
 from rescue_station.models import Station, User
+from rescue_station.roles import Role
 
-from .demo_text import ACHIEVED_GOALS_2024, EXPECTED_GOALS_2024, SECTIONS_2024
+from .demo_text import (
+    ACHIEVED_GOALS_2024,
+    BUDGET_NOTES_2025,
+    EXPECTED_GOALS_2024,
+    NOTES_2025,
+    SECTIONS_2024,
+)
 from .models import Evaluation, Framework, Indicator, ReportSection
 from .seed_2024 import DECLARED_2024, INDICATORS_2024
-from .services import evaluation_ensure, framework_create, indicator_save, report_sections_set
+from .selectors import compute_report, evaluation_for
+from .services import (
+    evaluation_ensure,
+    evaluation_finalise,
+    framework_create,
+    framework_update,
+    indicator_notes_set,
+    indicator_save,
+    report_sections_set,
+)
 
 SATISFACTION = "生活无着流浪乞讨救助对象及未成年人满意度"
 # 2025: the printed table's 满意度指标 line weighed 20 where 10 was declared; corrected here, and
@@ -86,13 +105,48 @@ def _framework(
 
 
 def load(*, station: Station, users: dict[str, User], today: date) -> None:
-    user = users["finance_officer"]
+    user = demo_user(users, Role.FINANCE_OFFICER)
     _framework(station, 2024, user, DECLARED_2024, {}, past=True)
     _framework(station, 2025, user, DECLARED_2024, CHANGES_2025, past=today.year > 2025)
     _framework(station, 2026, user, DECLARED_2024, CHANGES_2025, past=today.year > 2026)
 
 
+def finish(*, station: Station, users: dict[str, User], today: date) -> None:
+    """Once the year is over, the 2025 report gets its notes and the station head finalises it.
+
+    Only a report that was never finalised: a report finalised once (reopened since, maybe, by a
+    demo user) is left as it is, so that loading again neither finalises again nor adds history.
+    """
+    framework = Framework.objects.filter(station=station, year=2025).first()
+    if today.year <= 2025 or framework is None:
+        return
+    evaluation = evaluation_for(framework)
+    if evaluation.finalised_at is not None or evaluation.reopened_at is not None:
+        return
+    writer = demo_user(users, Role.FINANCE_OFFICER)
+    for indicator in framework.indicators.filter(name__in=NOTES_2025, deviation="", measure=""):
+        deviation, measure = NOTES_2025[indicator.name]
+        indicator_notes_set(
+            indicator=indicator, deviation=deviation, measure=measure, acting_user=writer
+        )
+    if not framework.budget_deviation and not framework.budget_measure:
+        deviation, measure = BUDGET_NOTES_2025
+        framework_update(
+            framework=framework,
+            acting_user=writer,
+            budget_deviation=deviation,
+            budget_measure=measure,
+        )
+    # A framework a demo user has changed since may now lose points elsewhere: it stays a draft
+    # rather than failing the whole load.
+    if compute_report(framework).has_errors:
+        return
+    evaluation_finalise(framework=framework, acting_user=demo_user(users, Role.SUPERVISOR))
+
+
 def reset(*, station: Station) -> None:
+    delete_files_on_commit(Evaluation.objects.filter(framework__station=station), "pdf")
+    delete_files_on_commit(Indicator.objects.filter(framework__station=station), "evidence_file")
     ReportSection.objects.filter(evaluation__framework__station=station).delete()
     Evaluation.objects.filter(framework__station=station).delete()
     Indicator.objects.filter(framework__station=station).delete()

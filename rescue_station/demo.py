@@ -2,20 +2,34 @@
 
 Each app that has demo records provides ``<app>/demo.py`` with
 ``load(*, station, users, today) -> None`` (idempotent: it creates what is missing and nothing
-twice) and ``reset(*, station) -> None`` (deletes that app's records of the station). Apps are
-loaded in ``INSTALLED_APPS`` order and reset in the reverse order.
+twice) and ``reset(*, station) -> None`` (deletes that app's records of the station, and their
+stored files); it may also provide ``finish(*, station, users, today) -> None``, run once every
+app has loaded, for acts that read the figures of all of them (finalising a year's report). Apps
+are loaded in ``INSTALLED_APPS`` order and reset in the reverse order.
+
+The demo changes only what it made, and marks what it made (``Station.is_demo``, ``User.is_demo``):
+``load_demo`` is documented, so it will be run on a real station's database by mistake, where a
+real 株洲市救助管理站 may use the code ``zhuzhou`` and a real administrator be called ``admin``.
+A station with the demo's code that is not marked stops the load before any write; a user with a
+role's name that is not marked is left as it is, and ``users`` lacks that role (the apps record
+its work under another demo user, see ``demo_user``). ``adopt=True`` marks them as the demo's: a
+development database loaded before the markers existed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from .audit import save_audited
 from .models import Station, User
 from .roles import Role
 from .services import membership_grant, roles_sync, user_set_role
@@ -35,6 +49,33 @@ FULL_NAMES = {
     Role.BUREAU_SUPERVISOR: "刘督导",
     Role.ADMIN: "系统管理员",
 }
+# Who does a role's demo work when that role's username is a real user's: the station head
+# first (a station head may do everything in the station), the read-only bureau last.
+STAND_INS = [
+    Role.SUPERVISOR,
+    Role.STATION_STAFF,
+    Role.MINORS_WORKER,
+    Role.FINANCE_OFFICER,
+    Role.ADMIN,
+    Role.BUREAU_SUPERVISOR,
+]
+ADOPT_HINT = (
+    "If this is a development database loaded before load_demo marked its records, run "
+    "`manage.py load_demo --adopt` to take them over as the demo's, or start from a new "
+    "database (README, 'What the demo holds')."
+)
+
+
+class DemoRefused(Exception):
+    """The demo would touch a station it did not create: nothing was changed."""
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    station: Station
+    users: dict[str, User]
+    # Usernames of the roles that belong to users the demo did not create: left untouched.
+    left_alone: list[str]
 
 
 def app_demo_modules() -> list[ModuleType]:
@@ -50,11 +91,27 @@ def app_demo_modules() -> list[ModuleType]:
     return modules
 
 
+def demo_user(users: Mapping[str, User], role: str) -> User:
+    """The demo user of ``role``, or the first demo user of ``STAND_INS`` when ``users`` lacks it
+    (its username is a real user's). No figure depends on who recorded a demo row."""
+    for name in (role, *STAND_INS):
+        if name in users:
+            return users[name]
+    raise DemoRefused("There is no demo user to record the demo's work under.")
+
+
 def demo_users(station: Station) -> dict[str, User]:
-    """One user per role, named after the role, with the demo password, member of the station."""
+    """One demo user per role, named after the role, with the demo password, member of the station.
+
+    A user with a role's name that the demo did not create (``is_demo`` off) is left untouched and
+    missing from the result.
+    """
     users = {}
     for role in Role:
-        user = User.objects.filter(username=role.value).first() or User(username=role.value)
+        user = User.objects.filter(username=role.value).first()
+        if user is not None and not user.is_demo:
+            continue
+        user = user or User(username=role.value, is_demo=True)
         # Write only what differs, so that loading twice adds no history rows.
         if user.pk is None or not user.check_password(settings.DEMO_PASSWORD):
             user.full_name = FULL_NAMES[role]
@@ -67,10 +124,64 @@ def demo_users(station: Station) -> dict[str, User]:
     return users
 
 
+def delete_files_on_commit(queryset: models.QuerySet, field: str) -> None:
+    """Delete the files stored in ``field`` of the rows, once the transaction commits (a reset
+    that fails keeps its files). Storage never overwrites a name, so a file stored again in the
+    same transaction has another name and stays."""
+    storage = queryset.model._meta.get_field(field).storage
+    for name in queryset.exclude(**{field: ""}).values_list(field, flat=True):
+        transaction.on_commit(lambda name=name: storage.delete(name))
+
+
+def _real_users() -> list[str]:
+    names = User.objects.filter(username__in=Role.values, is_demo=False)
+    return sorted(names.values_list("username", flat=True))
+
+
+def _adopt() -> None:
+    reason = _("adopted as demo data by load_demo")
+    station = Station.objects.filter(code=STATION["code"], is_demo=False).first()
+    if station is not None:
+        station.is_demo = True
+        save_audited(station, acting_user=None, reason=reason)
+    for user in User.objects.filter(username__in=Role.values, is_demo=False):
+        user.is_demo = True
+        save_audited(user, acting_user=None, reason=reason)
+
+
+def _demo_station() -> Station:
+    """The demo station, created when missing; refused when the code or name is a real station's."""
+    station = Station.objects.filter(code=STATION["code"]).first()
+    if station is not None and not station.is_demo:
+        raise DemoRefused(
+            f"A station with the demo's code {STATION['code']!r} exists ({station.name}) and was "
+            "not created by load_demo: it may be a real station, so nothing was changed. "
+            + ADOPT_HINT
+        )
+    if station is None:
+        named = Station.objects.filter(name=STATION["name"]).first()
+        if named is not None:
+            raise DemoRefused(
+                f"A station named {STATION['name']} exists with the code {named.code!r}: it is "
+                "not the demo's, so nothing was changed."
+            )
+        station = Station.objects.create(**STATION, is_demo=True)
+    return station
+
+
 @transaction.atomic
-def load(*, today: date, reset: bool = False) -> Station:
+def load(*, today: date, reset: bool = False, adopt: bool = False) -> DemoLoad:
+    if adopt:
+        _adopt()
+    left_alone = _real_users()
+    station = _demo_station()
+    if len(left_alone) == len(Role):
+        raise DemoRefused(
+            "Every demo username belongs to a user load_demo did not create "
+            f"({', '.join(left_alone)}): there is nobody to load the demo as; nothing was "
+            "changed. " + ADOPT_HINT
+        )
     roles_sync()
-    station, _ = Station.objects.get_or_create(code=STATION["code"], defaults=STATION)
     modules = app_demo_modules()
     if reset:
         for module in reversed(modules):
@@ -78,4 +189,7 @@ def load(*, today: date, reset: bool = False) -> Station:
     users = demo_users(station)
     for module in modules:
         module.load(station=station, users=users, today=today)
-    return station
+    for module in modules:
+        if hasattr(module, "finish"):
+            module.finish(station=station, users=users, today=today)
+    return DemoLoad(station=station, users=users, left_alone=left_alone)

@@ -17,6 +17,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored files (photos, finalised PDFs) go to the test's own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def station(db) -> Station:
     return Station.objects.create(

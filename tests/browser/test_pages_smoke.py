@@ -17,7 +17,7 @@ ROLES = ["station_staff", "minors_worker", "finance_officer", "supervisor", "bur
 @pytest.fixture
 def demo(settings):
     settings.DEMO_PASSWORD = "demo-smoke-pass"
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--allow-without-debug", stdout=StringIO())
 
 
 @pytest.mark.parametrize("role", ROLES)

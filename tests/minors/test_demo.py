@@ -70,3 +70,17 @@ def test_loading_twice_creates_nothing_twice(demo_station, users):
 def test_reset_deletes_the_station_s_minors_records(demo_station):
     demo.reset(station=demo_station)
     assert not MinorCase.objects.filter(station=demo_station).exists()
+
+
+def test_it_records_the_work_under_another_demo_user_when_the_worker_is_not_the_demo_s(
+    station, users
+):
+    # load_demo leaves a real user named minors_worker alone: the users it passes lack the role.
+    for i in range(3):
+        create_stay(station, admitted_on=date(2024, 3, 1 + i), minor=True)
+    others = {role: user for role, user in users.items() if role != "minors_worker"}
+    demo.load(station=station, users=others, today=TODAY)
+    cases = MinorCase.objects.filter(station=station)
+    assert cases.count() == 3
+    assert {c.opened_by for c in cases} == {users["supervisor"]}
+    assert not CounsellingSession.objects.filter(recorded_by=users["minors_worker"]).exists()
