@@ -140,7 +140,7 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Sou
     root = tmp_path_factory.mktemp("source")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=root / "media"):
         try:
-            call_command("load_demo", stdout=StringIO())
+            call_command("load_demo", "--allow-without-debug", stdout=StringIO())
             person = Person.objects.order_by("pk").first()
             person.photo.save("photo.png", ContentFile(_png()), save=True)
             evaluation = _finalise_2025()
