@@ -93,7 +93,9 @@ def test_the_checks_catch_a_local_wheel_a_url_and_a_missing_hash():
     assert locked_names(good) == {"django"}
     local = "django-axes @ file:///tmp/axes/django_axes-8.3.1-py3-none-any.whl#sha256=" + "f" * 64
     assert lock_problems(local)
-    url = "django-axes @ https://example.org/django_axes-8.3.1.whl \\\n    --hash=sha256:" + "b" * 64
+    url = (
+        "django-axes @ https://example.org/django_axes-8.3.1.whl \\\n    --hash=sha256:" + "b" * 64
+    )
     assert lock_problems(url)
     assert lock_problems("openpyxl==3.1.5\n")
     assert lock_problems("./vendor/openpyxl-3.1.5.whl \\\n    --hash=sha256:" + "c" * 64)
