@@ -19,7 +19,6 @@ from cases.models import ExitType, Gender, Source, Stay
 from rescue_station.models import Station, User
 
 from .models import (
-    AccessLog,
     Activity,
     ActivityKind,
     AssessmentResult,
@@ -131,7 +130,6 @@ def load(*, station: Station, users: dict[str, User], today: date) -> None:
 
 
 def reset(*, station: Station) -> None:
-    AccessLog.objects.filter(station=station).delete()
     Activity.objects.filter(station=station).delete()
     CounsellingSession.objects.filter(case__station=station).delete()
     MandatoryReport.objects.filter(case__station=station).delete()

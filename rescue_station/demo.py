@@ -16,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
-from .models import Station, User
+from .models import AccessLog, Station, User
 from .roles import Role
 from .services import membership_grant, roles_sync, user_set_role
 
@@ -75,6 +75,8 @@ def load(*, today: date, reset: bool = False) -> Station:
     if reset:
         for module in reversed(modules):
             module.reset(station=station)
+        # The log names records of every app: it goes with them (it refers to none by key).
+        AccessLog.objects.filter(station=station).delete()
     users = demo_users(station)
     for module in modules:
         module.load(station=station, users=users, today=today)

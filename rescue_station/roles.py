@@ -54,7 +54,7 @@ ROLE_EXTRA: dict[str, list[str]] = {
         "performance.finalise_evaluation",
         "performance.reopen_evaluation",
         "rescue_station.view_dashboard",
-        "minors.view_accesslog",
+        "rescue_station.view_accesslog",
     ],
     Role.BUREAU_SUPERVISOR: ["rescue_station.view_dashboard"],
     Role.FINANCE_OFFICER: ["rescue_station.view_dashboard"],
@@ -68,4 +68,12 @@ RESERVED = {
     "reopen_evaluation",
     "view_dashboard",
     "view_accesslog",
+    "inspect_cases",
 }
+
+# Case inspection: an administrator grants this permission to a user (a bureau supervisor) in
+# the Django admin. Its holder reads every page of the inspected apps (the authentication
+# backend rescue_station.backends.CaseInspectionBackend adds their view permissions), and every
+# such page read is written to the access log (rescue_station.access_log).
+CASE_INSPECTION = "rescue_station.inspect_cases"
+INSPECTED_APPS = ("cases", "minors")

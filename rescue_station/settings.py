@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rescue_station.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "rescue_station.urls"

@@ -6,8 +6,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from rescue_station.models import Station
+from rescue_station.models import Station, User
 from rescue_station.roles import Role
+from rescue_station.services import access_log_write
 
 
 def _counts() -> dict[str, int]:
@@ -24,6 +25,12 @@ def test_load_demo_twice_gives_the_same_counts(settings):
     first = _counts()
     call_command("load_demo", stdout=StringIO())
     assert _counts() == first
+    # A read logged on the demo station goes with the demo's records on reset.
+    access_log_write(
+        user=User.objects.get(username="supervisor"),
+        station_id=Station.objects.get(code="zhuzhou").pk,
+        record_label="演示",
+    )
     call_command("load_demo", "--reset", stdout=StringIO())
     after_reset = _counts()
     # History rows record every write, so only the records themselves are compared after a reset.
