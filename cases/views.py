@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,19 @@ from .models import (
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A stay's read pages: for readers of the stays, and for the minors' roles, who reach only
+    minors' stays (selectors.stays_readable)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.can_read_stays(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _log_minors_shown(
@@ -164,9 +178,9 @@ def stay_create(request: HttpRequest) -> HttpResponse:
 
 
 def _stay(request: HttpRequest, pk: int) -> Stay:
-    """A stay of the user's stations; a page showing a minor's stay (GET, when served) is logged."""
+    """A stay the user may read; a page showing a minor's stay (GET, when served) is logged."""
     stay = get_for_user_or_404(
-        Stay.objects.select_related(
+        selectors.stays_readable(request.user).select_related(
             "person", "station", "registered_by", "safety_checked_by", "refused_by"
         ),
         request.user,
@@ -176,7 +190,7 @@ def _stay(request: HttpRequest, pk: int) -> Stay:
     return stay
 
 
-@permission_required("cases.view_stay", raise_exception=True)
+@_stay_readers
 def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay(request, pk)
     return render(request, "cases/stay_detail.html", _detail_context(request, stay))
@@ -391,7 +405,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/person_form.html", {"stay": stay, "form": form})
 
 
-@permission_required("cases.view_stay", raise_exception=True)
+@_stay_readers
 def person_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The person's photo, served only through the stay (media files are not public)."""
     stay = _stay(request, pk)
@@ -413,7 +427,7 @@ PRINT_FORMS = {
 }
 
 
-@permission_required("cases.view_stay", raise_exception=True)
+@_stay_readers
 def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> HttpResponse:
     if form not in PRINT_FORMS:
         raise Http404

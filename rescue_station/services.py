@@ -19,7 +19,11 @@ def _role_permissions(role: str) -> Iterable[Permission]:
     query = Q(pk__in=[])
     for app_label, actions in ROLE_RULES[role]:
         for action in actions:
-            query |= Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
+            # Not the history models' own permissions: history rows are written by the
+            # records' services and read on the records' pages, never on their own.
+            query |= Q(content_type__app_label=app_label, codename__startswith=f"{action}_") & ~Q(
+                codename__startswith=f"{action}_historical"
+            )
     for name in ROLE_EXTRA.get(role, []):
         app_label, codename = name.split(".")
         query |= Q(content_type__app_label=app_label, codename=codename)

@@ -103,6 +103,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes refuses logins after repeated failures (a station's accounts open people's files).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A user granted case inspection reads the cases and minors pages (and is logged doing so).
+    "rescue_station.backends.CaseInspectionBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))

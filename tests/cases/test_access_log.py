@@ -1,5 +1,5 @@
 """The cases app's reads in the access log: a minor's stay, lists that name minors, exports of
-persons' data."""
+persons' data; and the minors' worker, who reads minors' stays only."""
 
 from __future__ import annotations
 
@@ -97,6 +97,23 @@ def test_a_refused_or_failed_read_of_a_minor_s_stay_logs_nothing(
         == 200
     )
     assert len(_rows()) == 1
+
+
+def test_the_minors_worker_reads_minors_stays_and_not_adults(client_for, minor_stay, adult_stay):
+    client = client_for("minors_worker")
+    assert client.get(reverse("cases:stay_detail", args=[minor_stay.pk])).status_code == 200
+    for name, args in [("cases:stay_detail", []), ("cases:stay_print", ["registration"])]:
+        assert client.get(reverse(name, args=[adult_stay.pk, *args])).status_code == 404
+    for name in ("cases:board", "cases:stay_list", "cases:stay_export", "cases:patrol_list"):
+        assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_the_minors_worker_reaches_the_stay_from_the_minor_s_case(client_for, users, minor_stay):
+    from minors.services import minor_case_open_for_stay
+
+    case = minor_case_open_for_stay(stay=minor_stay, acting_user=users["minors_worker"])
+    page = client_for("minors_worker").get(reverse("minors:case_detail", args=[case.pk]))
+    assert reverse("cases:stay_detail", args=[minor_stay.pk]) in page.content.decode()
 
 
 def test_a_list_naming_minors_logs_one_row_per_request_with_its_filter(
