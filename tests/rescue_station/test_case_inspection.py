@@ -273,6 +273,7 @@ def test_an_inspector_s_reads_say_what_was_read(client_for, records, inspector):
     client.get(reverse("cases:stay_detail", args=[stay.pk]))
     client.get(reverse("minors:child_detail", args=[child.pk]))
     client.get(reverse("cases:patrol_list"), {"start": "2024-01-01"})
+    client.get(reverse("minors:figures"), {"year": "2024"})  # a page that logs nothing itself
     rows = list(AccessLog.objects.filter(user=inspector).order_by("pk"))
     assert [(r.kind, r.record_type, r.record_id, r.record_label) for r in rows[:2]] == [
         ("record", "cases.stay", stay.pk, str(stay)),
@@ -284,7 +285,14 @@ def test_an_inspector_s_reads_say_what_was_read(client_for, records, inspector):
         "cases:patrol_list",
         "start=2024-01-01",
     )
-    assert {r.station for r in rows} == {stay.station}
+    figures = rows[3]
+    assert (figures.kind, figures.list_name, figures.query, figures.record_type) == (
+        "list",
+        "minors:figures",
+        "year=2024",
+        "",
+    )
+    assert len(rows) == 4 and {r.station for r in rows} == {stay.station}
 
 
 def test_an_adult_s_stay_read_by_the_station_head_is_not_logged(client_for, records):
