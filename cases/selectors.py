@@ -26,10 +26,27 @@ def can_see_minors(user: Any) -> bool:
     return user.has_perm("minors.view_minorcase")
 
 
+def can_read_stays(user: Any) -> bool:
+    """The user may open stays' pages: every stay, or (the minors' roles) minors' stays."""
+    return user.has_perm("cases.view_stay") or can_see_minors(user)
+
+
+def stays_readable(user: Any) -> QuerySet[Stay]:
+    """The stays the user may read, in the user's stations: all of them with the stays' view
+    permission; with the minors' permission alone, only minors' stays (the minors' social worker
+    reads the stay her case is about, not the adults' in the station)."""
+    stays = Stay.objects.for_user(user)
+    if user.has_perm("cases.view_stay"):
+        return stays
+    if can_see_minors(user):
+        return stays.filter(is_minor=True)
+    return stays.none()
+
+
 def stays_for(user: Any, station: Station) -> QuerySet[Stay]:
-    """The stays of the station the user works in (and only of the user's stations)."""
+    """The stays of the station the user works in (and only those the user may read)."""
     return (
-        Stay.objects.for_user(user)
+        stays_readable(user)
         .filter(station=station)
         .select_related("person", "station")
         .prefetch_related("extensions")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
@@ -52,6 +54,32 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A stay's read pages: for readers of the stays, and for the minors' roles, who reach only
+    minors' stays (selectors.stays_readable)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.can_read_stays(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _log_minors_shown(
+    request: HttpRequest, station: Any, model: type[models.Model], rows: list[Any], named: bool
+) -> None:
+    """A list whose rows name minors (``named``) is in the access log, with its filter."""
+    log_list_read(
+        request,
+        station_id=station.pk,
+        model=model,
+        row_count=len(rows),
+        sensitive=named and selectors.can_see_minors(request.user),
+    )
+
+
 def _form_errors_to(form: Any, error: ValidationError) -> None:
     """Put a service's refusal on the form, by field where the field is on the form."""
     if hasattr(error, "error_dict"):
@@ -68,6 +96,7 @@ def _form_errors_to(form: Any, error: ValidationError) -> None:
 def board(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     rows = selectors.board(request.user, station)
+    _log_minors_shown(request, station, Stay, rows, any(r.stay.is_minor for r in rows))
     return render(
         request,
         "cases/board.html",
@@ -89,12 +118,15 @@ def _filtered(request: HttpRequest) -> tuple[forms.StayFilterForm, Any]:
 @permission_required("cases.view_stay", raise_exception=True)
 def stay_list(request: HttpRequest) -> HttpResponse:
     form, stays = _filtered(request)
+    page_obj = _page(request, stays)
+    rows = list(page_obj)
+    _log_minors_shown(request, current_station(request), Stay, rows, any(s.is_minor for s in rows))
     return render(
         request,
         "cases/stay_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, stays),
+            "page_obj": page_obj,
             "show_minors": selectors.can_see_minors(request.user),
             "today": selectors.today(),
         },
@@ -107,6 +139,7 @@ def stay_export(request: HttpRequest) -> HttpResponse:
     workbook = ledger.export_workbook(
         stays, show_minors=selectors.can_see_minors(request.user), today=selectors.today()
     )
+    _log_export(request, Stay, workbook)
     return workbook_response(workbook, f"救助记录-{selectors.today():%Y%m%d}.xlsx")
 
 
@@ -147,16 +180,19 @@ def stay_create(request: HttpRequest) -> HttpResponse:
 
 
 def _stay(request: HttpRequest, pk: int) -> Stay:
-    return get_for_user_or_404(
-        Stay.objects.select_related(
+    """A stay the user may read; a page showing a minor's stay (GET, when served) is logged."""
+    stay = get_for_user_or_404(
+        selectors.stays_readable(request.user).select_related(
             "person", "station", "registered_by", "safety_checked_by", "refused_by"
         ),
         request.user,
         pk=pk,
     )
+    log_record_read(request, stay, sensitive=stay.is_minor)
+    return stay
 
 
-@permission_required("cases.view_stay", raise_exception=True)
+@_stay_readers
 def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay(request, pk)
     return render(request, "cases/stay_detail.html", _detail_context(request, stay))
@@ -371,7 +407,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/person_form.html", {"stay": stay, "form": form})
 
 
-@permission_required("cases.view_stay", raise_exception=True)
+@_stay_readers
 def person_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The person's photo, served only through the stay (media files are not public)."""
     stay = _stay(request, pk)
@@ -394,7 +430,7 @@ PRINT_FORMS = {
 }
 
 
-@permission_required("cases.view_stay", raise_exception=True)
+@_stay_readers
 def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> HttpResponse:
     if form not in PRINT_FORMS:
         raise Http404
@@ -490,6 +526,17 @@ def stay_import_confirm(request: HttpRequest) -> HttpResponse:
 # ---- station records: patrols, areas, tickets, safety, long stays
 
 
+def _log_export(request: HttpRequest, model: type[models.Model], workbook: Any) -> None:
+    """Every export of the app is logged: who, which list, which filter, how many rows."""
+    log_list_read(
+        request,
+        station_id=current_station(request).pk,
+        model=model,
+        row_count=workbook.active.max_row - 1,  # under the header row
+        export=True,
+    )
+
+
 # The columns of each station list's Excel export.
 EXPORT_FIELDS: dict[type[models.Model], list[str]] = {
     StreetPatrol: [
@@ -521,11 +568,13 @@ def _record_list(
     date_field: str,
     *,
     records: Any = None,
+    also_shown: Iterable[Any] = (),
     **extra: Any,
 ) -> HttpResponse:
-    """A station's records, newest first by the date that puts them in a period.
+    """A station's records, newest first, by the date that puts them in a period.
 
-    ``records`` is the model's queryset with what the page shows joined in (no query per row)."""
+    ``records`` is the model's queryset with what the page shows joined in (no query per row);
+    ``also_shown``: stays the page lists besides (the long-stay candidates)."""
     station = current_station(request)
     form = forms.PeriodFilterForm(request.GET or None)
     records = (
@@ -547,13 +596,18 @@ def _record_list(
             title,
             show_minors=selectors.can_see_minors(request.user),
         )
+        _log_export(request, model, workbook)
         return workbook_response(
             workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
         )
+    page_obj = _page(request, records)
+    rows = list(page_obj)
+    named = any(getattr(r, "was_minor", False) for r in rows) or any(s.is_minor for s in also_shown)
+    _log_minors_shown(request, station, model, rows, named)
     return render(
         request,
         template,
-        {"filter_form": form, "page_obj": _page(request, records), "station": station, **extra},
+        {"filter_form": form, "page_obj": page_obj, "station": station, **extra},
     )
 
 
@@ -701,6 +755,7 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         .filter(institution__station=station)
         .select_related("institution")[:20]
     )
+    candidates = list(selectors.long_stay_candidates(request.user, station))
     return _record_list(
         request,
         LongStay,
@@ -709,7 +764,8 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         records=selectors.long_stays_listed(),
         institutions=institutions,
         inspections=inspections,
-        candidates=selectors.long_stay_candidates(request.user, station),
+        candidates=candidates,
+        also_shown=candidates,
         show_minors=selectors.can_see_minors(request.user),
     )
 

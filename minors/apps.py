@@ -20,7 +20,6 @@ class MinorsConfig(AppConfig):
         ("minors:children", _("Children registry"), "minors.view_child"),
         ("minors:activities", _("Activities"), "minors.view_activity"),
         ("minors:figures", _("Minors figures"), "minors.view_minorcase"),
-        ("minors:access_log", _("Access log"), "minors.view_accesslog"),
     ]
 
     def ready(self) -> None:

@@ -21,7 +21,6 @@ from rescue_station.models import Station, User
 from rescue_station.roles import Role
 
 from .models import (
-    AccessLog,
     Activity,
     ActivityKind,
     AssessmentResult,
@@ -133,7 +132,6 @@ def load(*, station: Station, users: dict[str, User], today: date) -> None:
 
 
 def reset(*, station: Station) -> None:
-    AccessLog.objects.filter(station=station).delete()
     Activity.objects.filter(station=station).delete()
     CounsellingSession.objects.filter(case__station=station).delete()
     MandatoryReport.objects.filter(case__station=station).delete()

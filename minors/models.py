@@ -501,37 +501,5 @@ class Activity(models.Model):
         return f"{self.title} {self.held_on}"
 
 
-class AccessLog(models.Model):
-    """One view of a minor's case or a child's record: who, when, which record.
-
-    Append-only (nothing edits a row), so it keeps no history of its own. Only the view permission
-    exists; the role rules give it to supervisors alone.
-    """
-
-    station = models.ForeignKey(
-        Station, on_delete=models.CASCADE, related_name="+", verbose_name=_("station")
-    )
-    user = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
-    )
-    accessed_at = models.DateTimeField(_("when"), auto_now_add=True)
-    record_type = models.CharField(_("record type"), max_length=40)
-    record_id = models.PositiveBigIntegerField(_("record"))
-    record_label = models.CharField(_("record name"), max_length=120, blank=True)
-    path = models.CharField(_("page"), max_length=200, blank=True)
-
-    objects = StationScopedQuerySet.as_manager()
-
-    class Meta:
-        default_permissions = ("view",)
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
-        ordering = ["-accessed_at", "-pk"]
-        indexes = [models.Index(fields=["station", "record_type", "record_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.record_type}#{self.record_id} {self.accessed_at:%Y-%m-%d %H:%M}"
-
-
 def next_visit_due(*, policy: MinorsPolicy, risk_level: str, last: date) -> date:
     return last + policy.visit_interval(risk_level)

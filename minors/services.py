@@ -14,7 +14,6 @@ from rescue_station.audit import save_audited
 from rescue_station.models import Station
 
 from .models import (
-    AccessLog,
     Activity,
     CaseReason,
     Child,
@@ -301,15 +300,3 @@ def activity_update(
             raise ValueError("a named child belongs to another station")
         activity.children.set(children)
     return activity
-
-
-def access_log_record(*, user: Any, record: MinorCase | Child, path: str = "") -> AccessLog:
-    """Log one view of a minor's case or a child's record (its own write, not audited further)."""
-    return AccessLog.objects.create(
-        station_id=record.station_id,
-        user=user,
-        record_type=record._meta.model_name,
-        record_id=record.pk,
-        record_label=str(record)[:120],
-        path=path[:200],
-    )

@@ -26,5 +26,4 @@ urlpatterns = [
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("figures/", views.figures, name="figures"),
-    path("access-log/", views.access_log, name="access_log"),
 ]

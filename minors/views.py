@@ -1,5 +1,6 @@
-"""Pages of the minor-protection centre. Every page that shows a minor's case or a child's record
-logs the view (AccessLog); records are reached only through the user's stations."""
+"""Pages of the minor-protection centre. Every page that shows a minor's case or a child's record,
+and every list that names minors, logs the read (rescue_station.access_log); records are reached
+only through the user's stations."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from rescue_station import registry
+from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.scoping import current_station, get_for_user_or_404
 
@@ -38,7 +40,6 @@ from .forms import (
     VisitForm,
 )
 from .models import (
-    AccessLog,
     Activity,
     ActivityKind,
     CaseReason,
@@ -58,16 +59,26 @@ def _case_for(request: HttpRequest, pk: int) -> MinorCase:
     """The case, from the user's stations only; a page showing it (GET) logs the view."""
     queryset = MinorCase.objects.select_related("stay__person", "child", "opened_by")
     case = get_for_user_or_404(queryset, request.user, pk=pk)
-    if request.method == "GET":
-        services.access_log_record(user=request.user, record=case, path=request.path)
+    log_record_read(request, case)
     return case
 
 
 def _child_for(request: HttpRequest, pk: int) -> Child:
     child = get_for_user_or_404(Child, request.user, pk=pk)
-    if request.method == "GET":
-        services.access_log_record(user=request.user, record=child, path=request.path)
+    log_record_read(request, child)
     return child
+
+
+def _log_list(request: HttpRequest, model: type, page_obj: Any, *also_named: Any) -> None:
+    """A list of minors' records: logged when it names one (its page's rows or another box)."""
+    rows = len(page_obj.object_list)
+    log_list_read(
+        request,
+        station_id=current_station(request).pk,
+        model=model,
+        row_count=rows,
+        sensitive=bool(rows or any(also_named)),
+    )
 
 
 # --- minors in the station -------------------------------------------------------------------
@@ -83,14 +94,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status=g.get("status", ""),
         overdue=g.get("overdue") == "1",
     )
-    overdue = selectors.cases_missing_report(
-        MinorCase.objects.for_user(request.user), now=timezone.now()
-    ).select_related("stay__person", "child")
+    overdue = list(
+        selectors.cases_missing_report(
+            MinorCase.objects.for_user(request.user), now=timezone.now()
+        ).select_related("stay__person", "child")
+    )
+    page_obj = _page(request, cases)
+    _log_list(request, MinorCase, page_obj, overdue)
     return render(
         request,
         "minors/case_list.html",
         {
-            "page_obj": _page(request, cases),
+            "page_obj": page_obj,
             "overdue": overdue,
             "overdue_ids": {c.pk for c in overdue},
             "reasons": CaseReason.choices,
@@ -235,13 +250,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(receipt_no__icontains=q) | reports.filter(
             recipient_unit__icontains=q
         )
-    overdue = selectors.cases_missing_report(
-        MinorCase.objects.for_user(request.user), now=timezone.now()
-    ).select_related("stay__person", "child")
+    overdue = list(
+        selectors.cases_missing_report(
+            MinorCase.objects.for_user(request.user), now=timezone.now()
+        ).select_related("stay__person", "child")
+    )
+    page_obj = _page(request, reports)
+    _log_list(request, MandatoryReport, page_obj, overdue)
     return render(
         request,
         "minors/report_list.html",
-        {"page_obj": _page(request, reports), "overdue": overdue},
+        {"page_obj": page_obj, "overdue": overdue},
     )
 
 
@@ -259,18 +278,21 @@ def child_list(request: HttpRequest) -> HttpResponse:
         township=g.get("township", ""),
         due=g.get("due") == "1",
     )
+    page_obj = _page(request, children)
+    without_intervention = selectors.children_without_intervention(
+        Child.objects.for_user(request.user)
+    )
+    _log_list(request, Child, page_obj, without_intervention)
     return render(
         request,
         "minors/child_list.html",
         {
-            "page_obj": _page(request, children),
+            "page_obj": page_obj,
             "categories": ChildCategory.choices,
             "risks": RiskLevel.choices,
             "townships": selectors.townships(request.user),
             "today": selectors.core_selectors.local_today(),
-            "without_intervention": selectors.children_without_intervention(
-                Child.objects.for_user(request.user)
-            ),
+            "without_intervention": without_intervention,
         },
     )
 
@@ -435,10 +457,12 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_for_user_or_404(Activity, request.user, pk=pk)
+    children = list(activity.children.all())
+    log_record_read(request, activity, sensitive=bool(children))  # the named children
     return render(
         request,
         "minors/activity_detail.html",
-        {"activity": activity, "history": history_rows(activity)},
+        {"activity": activity, "children": children, "history": history_rows(activity)},
     )
 
 
@@ -486,19 +510,3 @@ def figures(request: HttpRequest) -> HttpResponse:
             "years": range(today.year, 2023, -1),
         },
     )
-
-
-# --- access log ------------------------------------------------------------------------------
-
-
-@permission_required("minors.view_accesslog", raise_exception=True)
-def access_log(request: HttpRequest) -> HttpResponse:
-    entries = AccessLog.objects.for_user(request.user).select_related("user")
-    g = request.GET
-    if g.get("q", "").strip():
-        entries = entries.filter(record_label__icontains=g["q"].strip())
-    if g.get("user", "").strip():
-        entries = entries.filter(user__username__icontains=g["user"].strip())
-    if g.get("type") in ("minorcase", "child"):
-        entries = entries.filter(record_type=g["type"])
-    return render(request, "minors/access_log.html", {"page_obj": _page(request, entries)})

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Station, User
+from .models import AccessLog, Membership, Station, User
 from .services import user_set_role
 
 
@@ -47,6 +47,33 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["station"]
     search_fields = ["user__username", "station__name"]
     autocomplete_fields = ["user", "station"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = [
+        "accessed_at",
+        "user",
+        "station",
+        "kind",
+        "record_type",
+        "record_label",
+        "list_name",
+        "row_count",
+    ]
+    list_filter = ["station", "kind", "record_type"]
+    search_fields = ["record_label", "list_name", "query", "user__username"]
+    list_select_related = ["user", "station"]
+
+    # The log is evidence: nobody edits or deletes it, not even an administrator.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 admin.site.site_header = _("Rescue station management: administration")

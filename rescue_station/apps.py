@@ -17,6 +17,7 @@ class RescueStationConfig(AppConfig):
         # (url name, label, permission or None) — shown to those who hold the permission.
         ("home", _("Home"), None),
         ("dashboard", _("Dashboard"), "rescue_station.view_dashboard"),
+        ("access_log", _("Access log"), "rescue_station.view_accesslog"),
     ]
 
     def ready(self) -> None:

@@ -30,7 +30,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .audit import save_audited
-from .models import Station, User
+from .models import AccessLog, Station, User
 from .roles import Role
 from .services import membership_grant, roles_sync, user_set_role
 
@@ -186,6 +186,8 @@ def load(*, today: date, reset: bool = False, adopt: bool = False) -> DemoLoad:
     if reset:
         for module in reversed(modules):
             module.reset(station=station)
+        # The log names records of every app: it goes with them (it refers to none by key).
+        AccessLog.objects.filter(station=station).delete()
     users = demo_users(station)
     for module in modules:
         module.load(station=station, users=users, today=today)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
+from .scoping import StationScopedQuerySet
 
 region_code_validator = RegexValidator(
     r"^\d{6}$", _("The region code is the 6-digit administrative division code (GB/T 2260).")
@@ -76,7 +78,12 @@ class Station(models.Model):
         ordering = ["region_code", "name"]
         verbose_name = _("station")
         verbose_name_plural = _("stations")
-        permissions = [("view_dashboard", _("Can view dashboards"))]
+        permissions = [
+            ("view_dashboard", _("Can view dashboards")),
+            # Granted per user by an administrator, never by a role (roles.RESERVED): it opens
+            # every read page of the cases and minors apps, and every such read is logged.
+            ("inspect_cases", _("Can inspect persons' records (cases and minors)")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -103,3 +110,55 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.station}"
+
+
+class AccessKind(models.TextChoices):
+    RECORD = "record", _("Record")
+    LIST = "list", _("List")
+    EXPORT = "export", _("Export")
+
+
+class AccessLog(models.Model):
+    """One read of persons' records: a minor's record, a list or export that names minors, an
+    export of persons' data, or any page of a case inspection. Who, when, what, which filter.
+
+    Append-only (nothing edits a row), so it keeps no history of its own. Only the view
+    permission exists; the role rules give it to station heads alone (roles.RESERVED).
+    """
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="+", verbose_name=_("station")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    # A default rather than auto_now_add, so that the rows copied from the old minors log keep
+    # the time they were written.
+    accessed_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AccessKind.choices, default=AccessKind.RECORD
+    )
+    # "app_label.model_name" of the record, or of the rows of a list ("" when not known).
+    record_type = models.CharField(_("record type"), max_length=60, blank=True)
+    record_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    record_label = models.CharField(_("record name"), max_length=120, blank=True)
+    path = models.CharField(_("page"), max_length=200, blank=True)
+    list_name = models.CharField(_("list"), max_length=80, blank=True)
+    query = models.CharField(_("filter"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = ("view",)
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-accessed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["station", "record_type", "record_id"]),
+            models.Index(fields=["station", "accessed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        what = self.record_label or self.list_name or self.record_type
+        return f"{self.user} {self.get_kind_display()} {what} {self.accessed_at:%Y-%m-%d %H:%M}"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import registry
 from .formatting import format_wan
-from .models import Station
+from .models import AccessLog, Station
 
 
 def local_today() -> date:
@@ -81,3 +83,53 @@ def group_by_app(cells: list[DashboardCell]) -> list[tuple[str, list[DashboardCe
             name = app_label
         groups.setdefault(name, []).append(cell)
     return list(groups.items())
+
+
+def record_type_label(record_type: str) -> str:
+    """A record type of the access log ("minors.child") by its model's name (登记儿童)."""
+    try:
+        return str(apps.get_model(record_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return record_type
+
+
+def access_log_record_types(user: Any) -> list[tuple[str, str]]:
+    """The record types found in the log of the user's stations, for the filter."""
+    types = (
+        AccessLog.objects.for_user(user)
+        .exclude(record_type="")
+        .values_list("record_type", flat=True)
+        .distinct()
+        .order_by("record_type")
+    )
+    return [(t, record_type_label(t)) for t in types]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=timezone.get_current_timezone())
+
+
+def access_log_entries(user: Any, filters: dict[str, Any]) -> QuerySet[AccessLog]:
+    """The access log of the user's stations, newest first, narrowed by the filter form's data:
+    ``q`` in the record's name, the list's name or its filter; ``user`` in the username or full
+    name; ``kind``; ``record_type``; ``start`` and ``end`` local days, both included."""
+    entries = AccessLog.objects.for_user(user).select_related("user", "station")
+    q = (filters.get("q") or "").strip()
+    if q:
+        entries = entries.filter(
+            Q(record_label__icontains=q) | Q(list_name__icontains=q) | Q(query__icontains=q)
+        )
+    who = (filters.get("user") or "").strip()
+    if who:
+        entries = entries.filter(
+            Q(user__username__icontains=who) | Q(user__full_name__icontains=who)
+        )
+    if filters.get("kind"):
+        entries = entries.filter(kind=filters["kind"])
+    if filters.get("record_type"):
+        entries = entries.filter(record_type=filters["record_type"])
+    if filters.get("start"):
+        entries = entries.filter(accessed_at__gte=_day_start(filters["start"]))
+    if filters.get("end"):
+        entries = entries.filter(accessed_at__lt=_day_start(filters["end"] + timedelta(days=1)))
+    return entries.order_by("-accessed_at", "-pk")

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rescue_station.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "rescue_station.urls"
@@ -118,6 +119,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes refuses logins after repeated failures (a station's accounts open people's files).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A user granted case inspection reads the cases and minors pages (and is logged doing so).
+    "rescue_station.backends.CaseInspectionBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))

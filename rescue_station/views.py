@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .forms import AccessLogFilterForm
 from .middleware import PENDING_POST, session_remaining
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
+    access_log_entries,
+    access_log_record_types,
     dashboard_for,
     dashboard_matrix,
     group_by_app,
@@ -57,6 +62,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
         },
+    )
+
+
+@permission_required("rescue_station.view_accesslog", raise_exception=True)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who read which persons' records, lists and exports, in the user's stations."""
+    form = AccessLogFilterForm(
+        request.GET or None, record_types=access_log_record_types(request.user)
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = access_log_entries(request.user, filters)
+    page_obj = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "rescue_station/access_log.html", {"filter_form": form, "page_obj": page_obj}
     )
 
 

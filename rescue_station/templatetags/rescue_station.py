@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from rescue_station.formatting import format_wan
+from rescue_station.selectors import record_type_label as _record_type_label
 from rescue_station.validators import mask_id_number
 
 register = template.Library()
@@ -26,3 +27,9 @@ def wan(amount: Decimal | None) -> str:
 @register.filter
 def mask_id(value: str | None) -> str:
     return mask_id_number(value)
+
+
+@register.filter
+def record_type_label(value: str) -> str:
+    """An access-log record type ("minors.child") by its model's name."""
+    return _record_type_label(value)

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from minors.models import AccessLog, CounsellingSession, MandatoryReport
+from minors.models import CounsellingSession, MandatoryReport
 from minors.services import minor_case_open_for_stay
+from rescue_station.models import AccessLog
 from tests.minors.conftest import create_stay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -51,7 +51,7 @@ EDIT_URLS = [("cases:person_edit", []), ("cases:stay_depart", [])]
 
 
 @pytest.mark.parametrize(("name", "extra"), READ_URLS)
-@pytest.mark.parametrize("role", ["station_staff", "supervisor", "bureau_supervisor", "admin"])
+@pytest.mark.parametrize("role", ["station_staff", "supervisor", "admin"])
 def test_another_stations_stay_answers_404(client_for, theirs, name, extra, role):
     url = reverse(name, args=[theirs.pk, *extra])
     assert client_for(role).get(url).status_code == 404

@@ -26,7 +26,7 @@ def test_it_does_not_find_a_minor_by_name_for_a_user_without_the_minors_permissi
 ):
     url = reverse("cases:stay_list") + "?q=李小红"
     assert client_for("station_staff").get(url).context["page_obj"].paginator.count == 0
-    assert client_for("minors_worker").get(url).context["page_obj"].paginator.count == 1
+    assert client_for("supervisor").get(url).context["page_obj"].paginator.count == 1
     by_number = reverse("cases:stay_list") + "?q=W2024-9"
     assert client_for("station_staff").get(by_number).context["page_obj"].paginator.count == 1
 
@@ -58,10 +58,10 @@ def test_it_names_no_minor_in_the_long_stay_list_or_its_export(
     url = reverse("cases:long_stay_list")
     page = client_for("supervisor").get(url).content.decode()
     assert "李小红" in page
-    # bureau_supervisor reads cases but not the minors' records
-    page = client_for("bureau_supervisor").get(url).content.decode()
+    # station staff read the long stays but not the minors' records
+    page = client_for("station_staff").get(url).content.decode()
     assert "李小红" not in page
-    export = client_for("bureau_supervisor").get(url + "?export=xlsx")
+    export = client_for("station_staff").get(url + "?export=xlsx")
     assert "李小红".encode() not in _sheet_text(export.content)
 
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from minors.models import AccessLog, Activity, MandatoryReport
+from minors.models import Activity, MandatoryReport
+from rescue_station.models import AccessLog
 from tests.minors.conftest import at
 
 pytestmark = pytest.mark.django_db

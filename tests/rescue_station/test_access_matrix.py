@@ -6,9 +6,11 @@ A role that holds the page's permission gets the page; a role that does not gets
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
+from rescue_station.navigation import nav_for
 from rescue_station.roles import Role
 
 
@@ -45,3 +47,35 @@ def test_anonymous_visitors_are_sent_to_log_in(url_name, perm):
     response = Client().get(reverse(url_name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# Which apps each role finds in its navigation ("" is the core: home, dashboard, access log).
+NAV_APPS = {
+    "station_staff": {"", "cases"},
+    "minors_worker": {"", "minors"},
+    "finance_officer": {"", "budget", "performance"},
+    "supervisor": {"", "cases", "minors", "budget", "performance"},
+    "bureau_supervisor": {"", "budget", "performance"},
+    "admin": {"", "cases", "minors", "budget", "performance"},
+}
+
+
+def _nav_apps(user) -> set[str]:
+    return {resolve(item.url).namespace for item in nav_for(user)}
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_finds_the_apps_of_its_work(users, role):
+    assert _nav_apps(users[role]) == NAV_APPS[role]
+
+
+def test_a_bureau_user_granted_case_inspection_finds_cases_and_minors(users):
+    bureau = users["bureau_supervisor"]
+    bureau.user_permissions.add(Permission.objects.get(codename="inspect_cases"))
+    bureau = type(bureau).objects.get(pk=bureau.pk)
+    assert _nav_apps(bureau) == NAV_APPS["bureau_supervisor"] | {"cases", "minors"}
+    client = Client()
+    client.force_login(bureau)
+    for url_name, perm in PAGES:
+        if url_name.split(":")[0] in ("cases", "minors") and perm.split(".")[1].startswith("view_"):
+            assert client.get(reverse(url_name)).status_code == 200, url_name

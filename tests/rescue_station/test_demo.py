@@ -21,6 +21,7 @@ from cases.models import Person, Stay
 from performance.models import Evaluation
 from rescue_station.models import Membership, Station, User
 from rescue_station.roles import Role
+from rescue_station.services import access_log_write
 
 NO_DEBUG = "--allow-without-debug"
 
@@ -82,6 +83,12 @@ def test_load_demo_twice_changes_nothing_and_reset_starts_afresh(
     call_command("load_demo", stdout=StringIO())
     assert _counts() == first  # history rows included: nothing was finalised or written again
     assert _stored(media_root) == files
+    # A read logged on the demo station goes with the demo's records on reset.
+    access_log_write(
+        user=User.objects.get(username="supervisor"),
+        station_id=Station.objects.get(code="zhuzhou").pk,
+        record_label="演示",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", "--reset", stdout=StringIO())
     after_reset = _counts()

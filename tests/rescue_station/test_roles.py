@@ -60,3 +60,97 @@ def test_grant_region_refuses_a_prefix_that_is_not_digits(make_user):
     make_user("bureau_supervisor")
     with pytest.raises(CommandError):
         call_command("grant_region", "bureau_supervisor", "hunan")
+
+
+# The role review (issue 9): each role holds what its work needs, by app and action, and the
+# custom permissions named here; nothing else (no core app permission, no history model's).
+APP_ACTIONS = {
+    "station_staff": {"cases": {"add", "change", "view"}},
+    "minors_worker": {"minors": {"add", "change", "view"}},
+    "finance_officer": {
+        "budget": {"add", "change", "view"},
+        "performance": {"add", "change", "view"},
+    },
+    "supervisor": {
+        "cases": {"view"},
+        "minors": {"view"},
+        "budget": {"view"},
+        "performance": {"view"},
+    },
+    "bureau_supervisor": {"budget": {"view"}, "performance": {"view"}},
+}
+EXTRAS = {
+    "station_staff": set(),
+    "minors_worker": set(),
+    "finance_officer": {"rescue_station.view_dashboard"},
+    "supervisor": {
+        "cases.approve_extension",
+        "performance.finalise_evaluation",
+        "performance.reopen_evaluation",
+        "rescue_station.view_dashboard",
+        "rescue_station.view_accesslog",
+    },
+    "bureau_supervisor": {"rescue_station.view_dashboard"},
+}
+
+
+def _held(user) -> tuple[dict[str, set[str]], set[str]]:
+    perms = user.get_all_permissions()
+    extras = perms & set().union(*EXTRAS.values())
+    by_app: dict[str, set[str]] = {}
+    for perm in perms - extras:
+        app_label, codename = perm.split(".")
+        by_app.setdefault(app_label, set()).add(codename.split("_", 1)[0])
+    return by_app, extras
+
+
+@pytest.mark.parametrize("role", list(APP_ACTIONS))
+def test_each_role_holds_what_its_work_needs_and_no_more(users, role):
+    by_app, extras = _held(users[role])
+    assert by_app == APP_ACTIONS[role]
+    assert extras == EXTRAS[role]
+    perms = users[role].get_all_permissions()
+    assert not [p for p in perms if "_historical" in p], "history rows are nobody's to edit"
+
+
+def test_the_roles_that_work_on_an_app_hold_every_model_of_it(users):
+    staff, worker = users["station_staff"], users["minors_worker"]
+    assert {
+        "cases.add_stay",
+        "cases.change_ticket",
+        "cases.view_longstay",
+    } <= staff.get_all_permissions()
+    assert {"minors.add_child", "minors.change_minorcase", "minors.view_activity"} <= (
+        worker.get_all_permissions()
+    )
+
+
+def test_no_role_grants_case_inspection_or_the_log_by_a_blanket_rule(users):
+    for role, user in users.items():
+        if role == "admin":
+            continue
+        assert not user.has_perm("rescue_station.inspect_cases"), role
+    assert {r for r, u in users.items() if u.has_perm("rescue_station.view_accesslog")} == {
+        "supervisor",
+        "admin",
+    }
+
+
+def test_case_inspection_granted_to_a_bureau_user_adds_the_view_permissions_only(users):
+    from django.contrib.auth.models import Permission
+
+    from rescue_station.models import User
+
+    bureau = users["bureau_supervisor"]
+    bureau.user_permissions.add(Permission.objects.get(codename="inspect_cases"))
+    bureau = User.objects.get(pk=bureau.pk)  # permissions are cached on the instance
+    by_app, _extras = _held(bureau)
+    assert by_app == {
+        **APP_ACTIONS["bureau_supervisor"],
+        "cases": {"view"},
+        "minors": {"view"},
+        "rescue_station": {"inspect"},  # the grant itself
+    }
+    assert bureau.has_perm("cases.view_stay") and bureau.has_perm("minors.view_child")
+    assert not bureau.has_perm("rescue_station.view_accesslog")
+    assert not bureau.has_perm("cases.change_stay")
