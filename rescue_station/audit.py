@@ -44,6 +44,7 @@ REASON_LABELS = {
     "departure": _("departure"),
     "help refused": _("help refused"),
     "visit recorded": _("visit recorded"),
+    "demo data": _("demo data"),
 }
 # Fields whose values are ID numbers: shown masked, as in lists.
 ID_NUMBER_FIELDS = {"id_number", "guardian_id_number"}

@@ -28,11 +28,17 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from simple_history.manager import HistoryManager
 
 from .audit import save_audited
 from .models import AccessLog, Station, User
 from .roles import Role
 from .services import membership_grant, roles_sync, user_set_role
+
+# The apps whose demo records get their creation row in the history (rescue_station's own demo
+# records, the station and users, are saved one by one with their history already).
+DEMO_APPS = {"cases", "minors", "budget", "performance"}
+DEMO_CREATION_REASON = "demo data"
 
 STATION = {
     "code": "zhuzhou",
@@ -194,4 +200,49 @@ def load(*, today: date, reset: bool = False, adopt: bool = False) -> DemoLoad:
     for module in modules:
         if hasattr(module, "finish"):
             module.finish(station=station, users=users, today=today)
+    record_creation_history(station)
     return DemoLoad(station=station, users=users, left_alone=left_alone)
+
+
+def _path_to_station(model: type[models.Model], depth: int = 3) -> str | None:
+    """The lookup from ``model`` to its Station through foreign keys (``stay__station``)."""
+    links = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+    for field in links:
+        if field.related_model is Station:
+            return field.name
+    if depth > 1:
+        for field in links:
+            if field.related_model is not model:
+                below = _path_to_station(field.related_model, depth - 1)
+                if below:
+                    return f"{field.name}__{below}"
+    return None
+
+
+def record_creation_history(station: Station) -> int:
+    """Give the demo's records their creation row, as records made through the pages have.
+
+    The demo writes its thousands of rows with ``bulk_create``, which keeps no history; a record
+    without its "created" row reads as if it had appeared from nowhere. Only records of the demo
+    station that lack any history row get one, so a second load adds none.
+    """
+    made = 0
+    for model in apps.get_models():
+        history = getattr(model, "history", None)
+        if not isinstance(history, HistoryManager) or model._meta.app_label not in DEMO_APPS:
+            continue
+        path = _path_to_station(model)
+        if path is None:
+            continue
+        pk = model._meta.pk.attname
+        missing = (
+            model._base_manager.filter(**{path: station})
+            .exclude(**{f"{pk}__in": history.model.objects.values(pk)})
+            .order_by(pk)
+        )
+        while objs := list(missing[:2000]):  # each pass finds the ones still without a row
+            history.bulk_history_create(
+                objs, batch_size=500, default_change_reason=DEMO_CREATION_REASON
+            )
+            made += len(objs)
+    return made

@@ -211,3 +211,31 @@ def test_adopt_takes_over_a_demo_database_made_before_the_markers(station, users
         assert user.is_demo and user.check_password("demo-pass-42")
     assert Stay.objects.filter(station=station).exists()
     assert Evaluation.objects.get(framework__station=station, framework__year=2025).is_final
+
+
+@pytest.mark.django_db
+def test_every_demo_record_has_its_creation_row_in_the_history(settings):
+    from simple_history.manager import HistoryManager
+
+    from rescue_station.demo import DEMO_APPS, _path_to_station
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    station = Station.objects.get(code="zhuzhou")
+    checked = 0
+    for model in apps.get_models():
+        history = getattr(model, "history", None)
+        path = _path_to_station(model)
+        if not isinstance(history, HistoryManager) or model._meta.app_label not in DEMO_APPS:
+            continue
+        if model._meta.label in {"budget.FundingSource", "budget.FunctionClass"}:
+            continue  # reference data of every station, seeded by migrations
+        assert path, f"{model._meta.label} has history but no way to its station"
+        records = model._base_manager.filter(**{path: station})
+        with_history = records.filter(pk__in=history.model.objects.values("id"))
+        assert with_history.count() == records.count(), model._meta.label
+        checked += records.count()
+    assert checked > 10_000
+    stay = Stay.objects.filter(station=station).order_by("pk").first()
+    created = stay.history.earliest("history_date")
+    assert created.history_type == "+"
