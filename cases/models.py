@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station
+from rescue_station.models import Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import validate_id_number
@@ -24,7 +24,7 @@ class Gender(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone the station has taken in. Identity may be unknown and filled in later."""
 
     station = models.ForeignKey(
@@ -115,7 +115,7 @@ class StayQuerySet(StationScopedQuerySet):
         return self.filter(left_at__isnull=True)
 
 
-class Stay(models.Model):
+class Stay(Versioned):
     """One intake episode: from the person's admission to their departure.
 
     ``admitted_on`` and ``left_on`` are the local (Asia/Shanghai) dates of ``admitted_at`` and
@@ -259,7 +259,7 @@ class StayPart(models.Model):
         abstract = True
 
 
-class BelongingsItem(StayPart):
+class BelongingsItem(Versioned, StayPart):
     """Valuables and cash listed at intake, stored, and returned (or not, with a reason) at departure."""
 
     stay = models.ForeignKey(
@@ -481,7 +481,7 @@ class CareInstitution(models.Model):
         return self.name
 
 
-class LongStay(models.Model):
+class LongStay(Versioned):
     """Handling of a person still unidentified after the station's long-stay months (滞留)."""
 
     station = models.ForeignKey(
@@ -556,7 +556,7 @@ class Inspection(models.Model):
         return f"{self.institution} {self.inspected_on}"
 
 
-class GatheringArea(models.Model):
+class GatheringArea(Versioned):
     """A place where homeless people gather that the station's patrols must cover."""
 
     station = models.ForeignKey(
@@ -586,7 +586,7 @@ class Campaign(models.TextChoices):
     ROUTINE = "routine", _("Routine patrol")
 
 
-class StreetPatrol(models.Model):
+class StreetPatrol(Versioned):
     """A street patrol (街面巡查): who was met, helped in place, or brought in."""
 
     station = models.ForeignKey(
@@ -629,7 +629,7 @@ class TicketChannel(models.TextChoices):
     PLATFORM = "platform", _("Urban-management digital platform")
 
 
-class Ticket(models.Model):
+class Ticket(Versioned):
     """A call from the mayor's hotline or a dispatch of the urban-management platform."""
 
     station = models.ForeignKey(
@@ -684,7 +684,7 @@ class SafetyItem(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SafetyCheck(models.Model):
+class SafetyCheck(Versioned):
     """A safety hazard check: the item checked, whether a hazard was found, when it was fixed."""
 
     station = models.ForeignKey(
@@ -720,7 +720,7 @@ class SafetyCheck(models.Model):
             raise ValidationError(errors)
 
 
-class SafetyIncident(models.Model):
+class SafetyIncident(Versioned):
     """A safety incident (fire, injury, escape, food poisoning, …)."""
 
     station = models.ForeignKey(
