@@ -61,9 +61,43 @@ class Person(Versioned):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [models.Index(fields=["station", "id_number"])]
+        constraints = [
+            # Given by cases.services.placeholder_next; the database refuses a number twice.
+            models.UniqueConstraint(
+                fields=["station", "placeholder_no"],
+                condition=~models.Q(placeholder_no=""),
+                name="unique_placeholder_per_station",
+                violation_error_message=_(
+                    "This placeholder number is already given to another person of the station."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.placeholder_no or f"#{self.pk}"
+
+
+class PlaceholderCounter(models.Model):
+    """The last placeholder number given in a station's year. ``placeholder_next`` locks the
+    row until the intake's transaction ends, so that two intakes at once never get one number."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="+", verbose_name=_("station")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placeholder counter")
+        verbose_name_plural = _("placeholder counters")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year"], name="unique_placeholder_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.year}: {self.last}"
 
 
 class Source(models.TextChoices):

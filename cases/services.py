@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from .models import (
     HealthStatus,
     MedicalReferral,
     Person,
+    PlaceholderCounter,
     Stay,
     StayExtension,
     Ticket,
@@ -90,7 +91,12 @@ def person_matches(
 
 
 def placeholder_next(*, station: Station, year: int) -> str:
-    """The next placeholder number of the year for a person whose identity is unknown."""
+    """The next placeholder number of the year (无名氏-YYYY-NNNN) for a person whose identity is
+    unknown. Called inside the transaction that saves the person: the station-year's counter row
+    stays locked until it ends, so that two intakes at once get two numbers (and the database's
+    unique constraint refuses one number twice). A number taken without the counter (records
+    from before it, the demo) is stepped over."""
+    counter = _placeholder_counter(station=station, year=year)
     prefix = f"无名氏-{year}-"
     taken = (
         Person.objects.for_station(station)
@@ -98,7 +104,24 @@ def placeholder_next(*, station: Station, year: int) -> str:
         .values_list("placeholder_no", flat=True)
     )
     numbers = [int(p[len(prefix) :]) for p in taken if p[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    counter.last = max([counter.last, *numbers]) + 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last:04d}"
+
+
+def _placeholder_counter(*, station: Station, year: int) -> PlaceholderCounter:
+    """The station-year's counter, locked (SELECT … FOR UPDATE on PostgreSQL; on SQLite the
+    write transaction holds the database); made on its first use."""
+    counters = PlaceholderCounter.objects.select_for_update()
+    counter = counters.filter(station=station, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():  # a savepoint: another intake may make it first
+                PlaceholderCounter.objects.create(station=station, year=year)
+        except IntegrityError:
+            pass  # it did, and has committed: the row is there to lock
+        counter = counters.get(station=station, year=year)
+    return counter
 
 
 def _replace_photo(person: Person, photo: Any) -> None:

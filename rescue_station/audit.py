@@ -266,6 +266,7 @@ REASON_LABELS = {
     "departure": _("departure"),
     "help refused": _("help refused"),
     "visit recorded": _("visit recorded"),
+    "placeholder renumbered": _("placeholder number given anew (another person had it too)"),
 }
 # Fields whose values are ID numbers: shown masked, as in lists.
 ID_NUMBER_FIELDS = {"id_number", "guardian_id_number"}
