@@ -402,7 +402,7 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class StayExtension(StayPart):
+class StayExtension(Versioned, StayPart):
     """A stay beyond the station's limit: requested by staff, decided by the station head."""
 
     stay = models.ForeignKey(

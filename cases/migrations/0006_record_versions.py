@@ -56,6 +56,11 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),
         migrations.AddField(
+            model_name='historicalstayextension',
+            name='version',
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
+        ),
+        migrations.AddField(
             model_name='historicalstreetpatrol',
             name='version',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
@@ -87,6 +92,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='stay',
+            name='version',
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
+        ),
+        migrations.AddField(
+            model_name='stayextension',
             name='version',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version'),
         ),

@@ -88,7 +88,8 @@ NOT_EDITS = {
     **{f"cases:stay_print/{k}": READ for k in cases_views.PRINT_FORMS},
     **{f"cases:stay_print_pdf/{k}": READ for k in cases_views.PRINT_FORMS},
     **{f"cases:stay_event/{k}": ADDS for k in ("belongings", "referral", "tracing", "extension")},
-    "cases:extension_decide": "a decision: the service refuses an extension already decided",
+    "cases:extension_decide": "a decision: refused once decided, and of two at once the second "
+    "by the version (test_versions)",
     "minors:case_detail": READ,
     "minors:case_print": READ,
     "minors:case_pdf": READ,

@@ -132,6 +132,23 @@ def test_a_record_deleted_meanwhile_is_reported_as_deleted(station, users, colle
     assert not Indicator.objects.filter(pk=line.pk).exists()
 
 
+def test_of_two_decisions_on_one_extension_the_later_is_refused(station, users, make_user):
+    from cases.models import StayExtension
+
+    stay = cases_services.stay_register(
+        station=station, acting_user=users["station_staff"], admitted_at=RECEIVED, source="self"
+    )
+    cases_services.extension_request(
+        stay=stay, acting_user=users["station_staff"], days=5, reason="待寻亲"
+    )
+    head, deputy = users["supervisor"], make_user("supervisor", station, username="deputy")
+    mine, theirs = StayExtension.objects.get(), StayExtension.objects.get()  # both read "pending"
+    cases_services.extension_decide(extension=theirs, acting_user=deputy, approve=False)
+    with pytest.raises(EditConflict):
+        cases_services.extension_decide(extension=mine, acting_user=head, approve=True)
+    assert StayExtension.objects.get().status == "refused"
+
+
 def test_the_history_does_not_show_the_version_as_a_change(station, users):
     ticket = _ticket(station)
     ticket.summary = "改"
