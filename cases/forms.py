@@ -465,7 +465,7 @@ class InstitutionForm(StationRecordForm):
         fields = ["name", "address", "contract_no"]
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["institution", "inspected_on", "kind", "inspectors", "findings"]

@@ -343,3 +343,23 @@ def test_the_board_flags_tracing_work_that_is_overdue(client_for, make_stay, sta
     policy.dna_working_days = 10
     assert tracing_due(stay, policy, datetime(2024, 5, 15, 11, tzinfo=TZ)) == []
     assert "寻亲公告待更新" in tracing_due(stay, policy, datetime(2024, 8, 14, 11, tzinfo=TZ))
+
+
+def test_an_institution_and_an_inspection_of_it_are_recorded(client_for, station):
+    from cases.models import CareInstitution, Inspection
+
+    client = client_for("station_staff")
+    response = client.post(reverse("cases:institution_create"), {"name": "株洲市社会福利院"})
+    assert response.status_code == 302
+    institution = CareInstitution.objects.get(station=station)
+    response = client.post(
+        reverse("cases:inspection_create"),
+        {
+            "institution": institution.pk,
+            "inspected_on": "2024-05-01",
+            "kind": "unannounced",
+            "inspectors": "张站长",
+        },
+    )
+    assert response.status_code == 302
+    assert Inspection.objects.get().institution == institution
