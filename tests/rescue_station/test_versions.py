@@ -326,3 +326,25 @@ def test_the_admin_refuses_a_stale_change_form_and_counts_its_saves(
     assert data["version"] == ["1"]
     assert admin.post(url, data).status_code == 302
     assert GatheringArea.objects.get(pk=area.pk).version == 2
+
+
+def test_the_admin_reverts_to_an_old_version_from_the_version_it_has_now(station, users, colleague):
+    from cases.models import GatheringArea
+
+    area = cases_services.record_save(
+        obj=GatheringArea(station=station, name="站前广场"), acting_user=None
+    )
+    fresh = GatheringArea.objects.get(pk=area.pk)
+    fresh.name = "火车站北广场"
+    cases_services.record_save(obj=fresh, acting_user=colleague)
+    admin = Client()
+    admin.force_login(users["admin"])
+    first = area.history.earliest("history_date")
+    url = reverse("admin:cases_gatheringarea_simple_history", args=[area.pk, first.history_id])
+    data = form_posting_to(admin.get(url).content.decode(), "")
+    assert data["name"] == ["站前广场"] and data["version"] == [
+        "1"
+    ]  # the old values, today's version
+    assert admin.post(url, {**data, "_save": "1"}).status_code == 302
+    now = GatheringArea.objects.get(pk=area.pk)
+    assert (now.name, now.version) == ("站前广场", 2)
