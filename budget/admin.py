@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rescue_station.admin import VersionedAdmin
+
 from .models import BudgetLine, Expenditure, FunctionClass, FundingSource, Project
 
 
@@ -19,7 +21,7 @@ class FunctionClassAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(VersionedAdmin):
     list_display = ["name", "station", "year", "basis_document", "function_class", "allocated"]
     list_filter = ["station", "year", "added_mid_year", "carried_over"]
     search_fields = ["name", "basis_document"]
@@ -27,7 +29,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(VersionedAdmin):
     list_display = [
         "pk",
         "station",
@@ -45,7 +47,7 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expenditure)
-class ExpenditureAdmin(SimpleHistoryAdmin):
+class ExpenditureAdmin(VersionedAdmin):
     list_display = ["date", "voucher_no", "line", "amount", "description"]
     list_filter = ["line__station", "line__nature"]
     search_fields = ["voucher_no", "description"]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station
 
 from .models import (
@@ -32,7 +33,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -53,7 +54,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["function_class"].queryset = _item_codes()
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = [
@@ -78,7 +79,7 @@ class BudgetLineForm(forms.ModelForm):
         self.fields["project"].help_text = _("Required for project expenditure, empty otherwise.")
 
 
-class ExpenditureForm(forms.ModelForm):
+class ExpenditureForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Expenditure
         fields = ["line", "date", "amount", "voucher_no", "description"]

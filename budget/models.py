@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station
+from rescue_station.models import Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 
 from . import api
@@ -125,7 +125,7 @@ class ProjectQuerySet(StationScopedQuerySet):
         )
 
 
-class Project(models.Model):
+class Project(Versioned):
     """A project (专项): money for a purpose, with its basis document.
 
     The allocated amount is kept apart from the year's budget lines: a project may have only what
@@ -172,7 +172,7 @@ class Project(models.Model):
             )
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     """One line of the station's budget for a year: source × nature × function code (× project)."""
 
     station = models.ForeignKey(
@@ -228,7 +228,7 @@ class BudgetLine(models.Model):
             raise ValidationError(errors)
 
 
-class Expenditure(models.Model):
+class Expenditure(Versioned):
     """A payment charged to a budget line (a voucher of the accounts)."""
 
     line = models.ForeignKey(

@@ -54,11 +54,18 @@ def project_create(*, station: Station, data: dict[str, Any], acting_user: Any) 
 
 
 @transaction.atomic
-def project_update(*, project: Project, data: dict[str, Any], acting_user: Any) -> Project:
+def project_update(
+    *,
+    project: Project,
+    data: dict[str, Any],
+    acting_user: Any,
+    expected_version: int | None = None,
+) -> Project:
+    """Change a project, from ``expected_version`` (the version its form was loaded from)."""
     if "year" in data and data["year"] != project.year and project.lines.exists():
         raise ValidationError({"year": _("The project has budget lines: its year cannot change.")})
     _set(project, data, PROJECT_FIELDS)
-    save_audited(project, acting_user=acting_user)
+    save_audited(project, acting_user=acting_user, expected_version=expected_version)
     return project
 
 
@@ -71,11 +78,17 @@ def budget_line_create(*, station: Station, data: dict[str, Any], acting_user: A
 
 
 @transaction.atomic
-def budget_line_update(*, line: BudgetLine, data: dict[str, Any], acting_user: Any) -> BudgetLine:
+def budget_line_update(
+    *,
+    line: BudgetLine,
+    data: dict[str, Any],
+    acting_user: Any,
+    expected_version: int | None = None,
+) -> BudgetLine:
     if "year" in data and data["year"] != line.year and line.expenditures.exists():
         raise ValidationError({"year": _("The line has expenditures: its year cannot change.")})
     _set(line, data, LINE_FIELDS)
-    save_audited(line, acting_user=acting_user)
+    save_audited(line, acting_user=acting_user, expected_version=expected_version)
     return line
 
 
@@ -106,12 +119,16 @@ def expenditure_record(
 
 @transaction.atomic
 def expenditure_update(
-    *, expenditure: Expenditure, data: dict[str, Any], acting_user: Any
+    *,
+    expenditure: Expenditure,
+    data: dict[str, Any],
+    acting_user: Any,
+    expected_version: int | None = None,
 ) -> Expenditure:
     station = expenditure.line.station
     _set(expenditure, data, EXPENDITURE_FIELDS)
     _check_line_station(expenditure.line, station)
-    save_audited(expenditure, acting_user=acting_user)
+    save_audited(expenditure, acting_user=acting_user, expected_version=expected_version)
     return expenditure
 
 

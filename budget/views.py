@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
 from rescue_station.formatting import format_wan
+from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
@@ -55,19 +54,6 @@ def _page(request: HttpRequest, queryset: models.QuerySet, *sums: str) -> Any:
     if sums:
         page.object_list = selectors.exact(page.object_list, *sums)
     return page
-
-
-def _save(form: Any, write: Callable[[], Any]) -> Any:
-    """Run the service; its validation errors go back onto the form (and nothing is saved)."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 # ---- execution ---------------------------------------------------------------------------------
@@ -166,7 +152,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     form = forms.ProjectForm(request.POST or None, station=station, initial={"year": _today().year})
     if request.method == "POST" and form.is_valid():
-        project = _save(
+        project = save_through(
             form,
             lambda: services.project_create(
                 station=station, data=form.cleaned_data, acting_user=request.user
@@ -183,10 +169,13 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user_or_404(Project, request.user, pk=pk)
     form = forms.ProjectForm(request.POST or None, instance=project, station=project.station)
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = save_through(
             form,
             lambda: services.project_update(
-                project=project, data=form.cleaned_data, acting_user=request.user
+                project=project,
+                data=form.cleaned_data,
+                acting_user=request.user,
+                expected_version=form.expected_version,
             ),
         )
         if saved:
@@ -272,7 +261,7 @@ def line_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, station=station, initial={"year": _today().year}
     )
     if request.method == "POST" and form.is_valid():
-        line = _save(
+        line = save_through(
             form,
             lambda: services.budget_line_create(
                 station=station, data=form.cleaned_data, acting_user=request.user
@@ -289,10 +278,13 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_for_user_or_404(BudgetLine, request.user, pk=pk)
     form = forms.BudgetLineForm(request.POST or None, instance=line, station=line.station)
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = save_through(
             form,
             lambda: services.budget_line_update(
-                line=line, data=form.cleaned_data, acting_user=request.user
+                line=line,
+                data=form.cleaned_data,
+                acting_user=request.user,
+                expected_version=form.expected_version,
             ),
         )
         if saved:
@@ -371,7 +363,7 @@ def expenditure_create(request: HttpRequest) -> HttpResponse:
         initial["line"] = int(line_id)
     form = forms.ExpenditureForm(request.POST or None, station=station, initial=initial)
     if request.method == "POST" and form.is_valid():
-        expenditure = _save(
+        expenditure = save_through(
             form,
             lambda: services.expenditure_record(
                 station=station, acting_user=request.user, **form.cleaned_data
@@ -393,10 +385,13 @@ def expenditure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=expenditure, station=expenditure.line.station
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = save_through(
             form,
             lambda: services.expenditure_update(
-                expenditure=expenditure, data=form.cleaned_data, acting_user=request.user
+                expenditure=expenditure,
+                data=form.cleaned_data,
+                acting_user=request.user,
+                expected_version=form.expected_version,
             ),
         )
         if saved:

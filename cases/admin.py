@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rescue_station.admin import VersionedAdmin
+
 from .models import CareInstitution, GatheringArea, TracingPolicy
 
 
@@ -12,7 +14,7 @@ class TracingPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GatheringArea)
-class GatheringAreaAdmin(SimpleHistoryAdmin):
+class GatheringAreaAdmin(VersionedAdmin):
     list_display = ["name", "station", "active"]
     list_filter = ["station", "active"]
 

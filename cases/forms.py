@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
@@ -189,19 +190,21 @@ class IntakeForm(PersonFields):
         return data
 
 
-class IdentityForm(PersonFields):
-    """Fill in or correct the identity of the person."""
+class IdentityForm(VersionedFormMixin, PersonFields):
+    """Fill in or correct the identity of the person (``version_of=`` the person)."""
 
     identified = forms.BooleanField(label=_("Identity known"), required=False)
 
 
-class ChecksForm(forms.ModelForm):
+class ChecksForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Stay
         fields = ["safety_checked", "temperature", "health_status", "health_note"]
 
 
-class CareForm(forms.Form):
+class CareForm(VersionedFormMixin, forms.Form):
+    """The care given in a stay (``version_of=`` the stay)."""
+
     food = forms.BooleanField(label=_("Meals provided"), required=False)
     lodging = forms.BooleanField(label=_("Lodging provided"), required=False)
     clothing = forms.BooleanField(label=_("Clothing provided"), required=False)
@@ -213,7 +216,9 @@ class BelongingsForm(forms.ModelForm):
         fields = ["description", "quantity", "cash_amount"]
 
 
-class SettleForm(forms.Form):
+class SettleForm(VersionedFormMixin, forms.Form):
+    """Return a belongings item, or say why not (``version_of=`` the item)."""
+
     returned = forms.BooleanField(label=_("Returned to the owner"), required=False)
     reason = forms.CharField(label=_("Reason not returned"), max_length=200, required=False)
 
@@ -245,8 +250,8 @@ class ExtensionForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
 
 
-class RefusalForm(forms.Form):
-    """不予救助: when and why the request ends without help."""
+class RefusalForm(VersionedFormMixin, forms.Form):
+    """不予救助: when and why the request ends without help (``version_of=`` the stay)."""
 
     refused_at = forms.DateTimeField(label=_("Decided at"), widget=DateTimeInput())
     reason = forms.CharField(
@@ -262,7 +267,7 @@ class RefusalForm(forms.Form):
         self.fields["refused_at"].initial = _now_local
 
 
-class DepartureForm(forms.Form):
+class DepartureForm(VersionedFormMixin, forms.Form):
     """离站: type, time, satisfaction answer, belongings; the trip for an escorted departure."""
 
     left_at = forms.DateTimeField(label=_("Left at"), widget=DateTimeInput())
@@ -307,7 +312,7 @@ class DepartureForm(forms.Form):
     ESCORT_FIELDS = ("trip_date", "escorts", "destination", "transport", "cost")
 
     def __init__(self, *args: Any, stay: Stay, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=stay, **kwargs)
         self.stay = stay
         self.fields["left_at"].initial = _now_local
         held = stay.belongings.filter(returned=False, not_returned_reason="")
@@ -348,8 +353,9 @@ class EscortForm(forms.Form):
     handover_signed = forms.BooleanField(label=_("Handover signed"), required=False)
 
 
-class StationRecordForm(forms.ModelForm):
-    """A ModelForm of a record that belongs to the station the user works in."""
+class StationRecordForm(VersionedFormMixin, forms.ModelForm):
+    """A ModelForm of a record that belongs to the station the user works in (an edit of a
+    versioned record carries its version)."""
 
     def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -459,7 +465,7 @@ class InstitutionForm(StationRecordForm):
         fields = ["name", "address", "contract_no"]
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["institution", "inspected_on", "kind", "inspectors", "findings"]

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station
+from rescue_station.models import Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import validate_id_number
@@ -24,7 +24,7 @@ class Gender(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone the station has taken in. Identity may be unknown and filled in later."""
 
     station = models.ForeignKey(
@@ -61,9 +61,43 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [models.Index(fields=["station", "id_number"])]
+        constraints = [
+            # Given by cases.services.placeholder_next; the database refuses a number twice.
+            models.UniqueConstraint(
+                fields=["station", "placeholder_no"],
+                condition=~models.Q(placeholder_no=""),
+                name="unique_placeholder_per_station",
+                violation_error_message=_(
+                    "This placeholder number is already given to another person of the station."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.placeholder_no or f"#{self.pk}"
+
+
+class PlaceholderCounter(models.Model):
+    """The last placeholder number given in a station's year. ``placeholder_next`` locks the
+    row until the intake's transaction ends, so that two intakes at once never get one number."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="+", verbose_name=_("station")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    objects = StationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placeholder counter")
+        verbose_name_plural = _("placeholder counters")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year"], name="unique_placeholder_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.year}: {self.last}"
 
 
 class Source(models.TextChoices):
@@ -115,7 +149,7 @@ class StayQuerySet(StationScopedQuerySet):
         return self.filter(left_at__isnull=True)
 
 
-class Stay(models.Model):
+class Stay(Versioned):
     """One intake episode: from the person's admission to their departure.
 
     ``admitted_on`` and ``left_on`` are the local (Asia/Shanghai) dates of ``admitted_at`` and
@@ -259,7 +293,7 @@ class StayPart(models.Model):
         abstract = True
 
 
-class BelongingsItem(StayPart):
+class BelongingsItem(Versioned, StayPart):
     """Valuables and cash listed at intake, stored, and returned (or not, with a reason) at departure."""
 
     stay = models.ForeignKey(
@@ -368,7 +402,7 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class StayExtension(StayPart):
+class StayExtension(Versioned, StayPart):
     """A stay beyond the station's limit: requested by staff, decided by the station head."""
 
     stay = models.ForeignKey(
@@ -481,7 +515,7 @@ class CareInstitution(models.Model):
         return self.name
 
 
-class LongStay(models.Model):
+class LongStay(Versioned):
     """Handling of a person still unidentified after the station's long-stay months (滞留)."""
 
     station = models.ForeignKey(
@@ -556,7 +590,7 @@ class Inspection(models.Model):
         return f"{self.institution} {self.inspected_on}"
 
 
-class GatheringArea(models.Model):
+class GatheringArea(Versioned):
     """A place where homeless people gather that the station's patrols must cover."""
 
     station = models.ForeignKey(
@@ -586,7 +620,7 @@ class Campaign(models.TextChoices):
     ROUTINE = "routine", _("Routine patrol")
 
 
-class StreetPatrol(models.Model):
+class StreetPatrol(Versioned):
     """A street patrol (街面巡查): who was met, helped in place, or brought in."""
 
     station = models.ForeignKey(
@@ -629,7 +663,7 @@ class TicketChannel(models.TextChoices):
     PLATFORM = "platform", _("Urban-management digital platform")
 
 
-class Ticket(models.Model):
+class Ticket(Versioned):
     """A call from the mayor's hotline or a dispatch of the urban-management platform."""
 
     station = models.ForeignKey(
@@ -684,7 +718,7 @@ class SafetyItem(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SafetyCheck(models.Model):
+class SafetyCheck(Versioned):
     """A safety hazard check: the item checked, whether a hazard was found, when it was fixed."""
 
     station = models.ForeignKey(
@@ -720,7 +754,7 @@ class SafetyCheck(models.Model):
             raise ValidationError(errors)
 
 
-class SafetyIncident(models.Model):
+class SafetyIncident(Versioned):
     """A safety incident (fire, injury, escape, food poisoning, …)."""
 
     station = models.ForeignKey(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from .models import (
     HealthStatus,
     MedicalReferral,
     Person,
+    PlaceholderCounter,
     Stay,
     StayExtension,
     Ticket,
@@ -90,7 +91,12 @@ def person_matches(
 
 
 def placeholder_next(*, station: Station, year: int) -> str:
-    """The next placeholder number of the year for a person whose identity is unknown."""
+    """The next placeholder number of the year (无名氏-YYYY-NNNN) for a person whose identity is
+    unknown. Called inside the transaction that saves the person: the station-year's counter row
+    stays locked until it ends, so that two intakes at once get two numbers (and the database's
+    unique constraint refuses one number twice). A number taken without the counter (records
+    from before it, the demo) is stepped over."""
+    counter = _placeholder_counter(station=station, year=year)
     prefix = f"无名氏-{year}-"
     taken = (
         Person.objects.for_station(station)
@@ -98,7 +104,24 @@ def placeholder_next(*, station: Station, year: int) -> str:
         .values_list("placeholder_no", flat=True)
     )
     numbers = [int(p[len(prefix) :]) for p in taken if p[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    counter.last = max([counter.last, *numbers]) + 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last:04d}"
+
+
+def _placeholder_counter(*, station: Station, year: int) -> PlaceholderCounter:
+    """The station-year's counter, locked (SELECT … FOR UPDATE on PostgreSQL; on SQLite the
+    write transaction holds the database); made on its first use."""
+    counters = PlaceholderCounter.objects.select_for_update()
+    counter = counters.filter(station=station, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():  # a savepoint: another intake may make it first
+                PlaceholderCounter.objects.create(station=station, year=year)
+        except IntegrityError:
+            pass  # it did, and has committed: the row is there to lock
+        counter = counters.get(station=station, year=year)
+    return counter
 
 
 def _replace_photo(person: Person, photo: Any) -> None:
@@ -208,9 +231,11 @@ def person_identify(
     data: dict[str, Any],
     identified: bool,
     photo: Any = None,
+    expected_version: int | None = None,
 ) -> Person:
     """Fill in or correct a person's identity; an identified person keeps the placeholder number
-    as a trace of the earlier records made under it."""
+    as a trace of the earlier records made under it. ``expected_version``: the version the
+    form was loaded from (a later save by someone else refuses this one)."""
     for key, value in data.items():
         if key in PERSON_FIELDS:
             setattr(person, key, normalise_id_number(value or "") if key == "id_number" else value)
@@ -219,7 +244,9 @@ def person_identify(
     if identified and not person.name.strip():
         raise ValidationError({"name": _("An identified person has a name.")})
     person.identified = identified
-    return save_audited(person, acting_user=acting_user, reason="identity")
+    return save_audited(
+        person, acting_user=acting_user, reason="identity", expected_version=expected_version
+    )
 
 
 @transaction.atomic
@@ -231,6 +258,7 @@ def stay_update_checks(
     temperature: Decimal | None,
     health_status: str,
     health_note: str = "",
+    expected_version: int | None = None,
 ) -> Stay:
     """Record the safety check, the temperature and the health status."""
     if safety_checked and not stay.safety_checked:
@@ -239,16 +267,26 @@ def stay_update_checks(
     stay.temperature = temperature
     stay.health_status = health_status
     stay.health_note = health_note
-    return save_audited(stay, acting_user=acting_user, reason="checks")
+    return save_audited(
+        stay, acting_user=acting_user, reason="checks", expected_version=expected_version
+    )
 
 
 @transaction.atomic
 def stay_record_care(
-    *, stay: Stay, acting_user: Any, food: bool, lodging: bool, clothing: bool
+    *,
+    stay: Stay,
+    acting_user: Any,
+    food: bool,
+    lodging: bool,
+    clothing: bool,
+    expected_version: int | None = None,
 ) -> Stay:
     """Record the basic care given (meals, lodging, clothing): cases.care_rate counts it."""
     stay.care_food, stay.care_lodging, stay.care_clothing = food, lodging, clothing
-    return save_audited(stay, acting_user=acting_user, reason="care")
+    return save_audited(
+        stay, acting_user=acting_user, reason="care", expected_version=expected_version
+    )
 
 
 @transaction.atomic
@@ -268,7 +306,12 @@ def belongings_add(
 
 @transaction.atomic
 def belongings_settle(
-    *, item: BelongingsItem, acting_user: Any, returned: bool, reason: str = ""
+    *,
+    item: BelongingsItem,
+    acting_user: Any,
+    returned: bool,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> BelongingsItem:
     """Return an item to its owner, or record why it is not returned."""
     if not returned and not reason.strip():
@@ -278,7 +321,7 @@ def belongings_settle(
     item.returned = returned
     item.returned_at = timezone.now() if returned else None
     item.not_returned_reason = "" if returned else reason
-    return save_audited(item, acting_user=acting_user)
+    return save_audited(item, acting_user=acting_user, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -383,6 +426,7 @@ def stay_depart(
     return_belongings: bool = False,
     return_items: Collection[int] = (),
     escort: EscortData | None = None,
+    expected_version: int | None = None,
 ) -> Stay:
     """Close a stay: departure time and type, the satisfaction answer, belongings settled.
 
@@ -423,14 +467,23 @@ def stay_depart(
     stay.exit_type = exit_type
     stay.satisfaction = satisfaction
     stay.departure_note = note
-    save_audited(stay, acting_user=acting_user, reason="departure")
+    save_audited(
+        stay, acting_user=acting_user, reason="departure", expected_version=expected_version
+    )
     if escort is not None:
         escort_record(stay=stay, acting_user=acting_user, data=escort)
     return stay
 
 
 @transaction.atomic
-def stay_refuse_help(*, stay: Stay, acting_user: Any, refused_at: datetime, reason: str) -> Stay:
+def stay_refuse_help(
+    *,
+    stay: Stay,
+    acting_user: Any,
+    refused_at: datetime,
+    reason: str,
+    expected_version: int | None = None,
+) -> Stay:
     """不予救助: end a request without help (workflow.md step 2), e.g. when the person refuses
     to give true information. The reason and the deciding user are kept; the time is the stay's
     end. Belongings still held go back to the person. A minor is never refused: minors are
@@ -457,7 +510,9 @@ def stay_refuse_help(*, stay: Stay, acting_user: Any, refused_at: datetime, reas
     stay.refusal_reason = reason
     stay.refused_by = acting_user
     stay.satisfaction = ""
-    save_audited(stay, acting_user=acting_user, reason="help refused")
+    save_audited(
+        stay, acting_user=acting_user, reason="help refused", expected_version=expected_version
+    )
     return stay
 
 
@@ -471,12 +526,19 @@ def escort_record(*, stay: Stay, acting_user: Any, data: EscortData) -> Escort:
 
 
 @transaction.atomic
-def record_save(*, obj: Any, acting_user: Any, m2m: dict[str, Any] | None = None) -> Any:
+def record_save(
+    *,
+    obj: Any,
+    acting_user: Any,
+    m2m: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Any:
     """Save a station-level record (long stay, institution, inspection, area, patrol, ticket,
-    safety check or incident) validated and audited, with its many-to-many fields."""
+    safety check or incident) validated and audited, with its many-to-many fields; an edit only
+    from ``expected_version``, the version its form was loaded from."""
     if isinstance(obj, Ticket) and obj.received_at:
         obj.received_on = timezone.localtime(obj.received_at).date()
-    save_audited(obj, acting_user=acting_user)
+    save_audited(obj, acting_user=acting_user, expected_version=expected_version)
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
     return obj

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
+from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
@@ -78,15 +79,6 @@ def _log_minors_shown(
         row_count=len(rows),
         sensitive=named and selectors.can_see_minors(request.user),
     )
-
-
-def _form_errors_to(form: Any, error: ValidationError) -> None:
-    """Put a service's refusal on the form, by field where the field is on the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 # ---- the board and the stay list
@@ -170,7 +162,7 @@ def stay_create(request: HttpRequest) -> HttpResponse:
                 health_note=data["health_note"],
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             if selectors.earlier_stays(stay).exists():
                 messages.warning(request, _("This person has been here before: see earlier stays."))
@@ -220,6 +212,7 @@ def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str
         "care_form": forms.CareForm(
             data,
             prefix="care",
+            version_of=stay,
             initial={
                 "food": stay.care_food,
                 "lodging": stay.care_lodging,
@@ -233,7 +226,7 @@ def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str
         "tracing_form": forms.TracingForm(data, prefix="tracing", initial={"done_on": today}),
         "extension_form": forms.ExtensionForm(data, prefix="extension"),
         "settle_form": forms.SettleForm(prefix="settle"),
-        "refusal_form": forms.RefusalForm(data, prefix="refusal"),
+        "refusal_form": forms.RefusalForm(data, prefix="refusal", version_of=stay),
         "refused": stay.exit_type == ExitType.HELP_REFUSED,
     }
     context.update(forms_)
@@ -247,7 +240,7 @@ EVENTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda stay, user, d: services.stay_update_checks(stay=stay, acting_user=user, **d),
     ),
     "care": (
-        lambda data, stay: forms.CareForm(data, prefix="care"),
+        lambda data, stay: forms.CareForm(data, prefix="care", version_of=stay),
         lambda stay, user, d: services.stay_record_care(stay=stay, acting_user=user, **d),
     ),
     "belongings": (
@@ -267,7 +260,7 @@ EVENTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         lambda stay, user, d: services.extension_request(stay=stay, acting_user=user, **d),
     ),
     "refusal": (
-        lambda data, stay: forms.RefusalForm(data, prefix="refusal"),
+        lambda data, stay: forms.RefusalForm(data, prefix="refusal", version_of=stay),
         lambda stay, user, d: services.stay_refuse_help(stay=stay, acting_user=user, **d),
     ),
 }
@@ -284,37 +277,52 @@ def stay_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if form.is_valid():
         # A ModelForm is copied into the service's keywords; the instance itself is never saved.
         data = dict(form.cleaned_data)
+        if isinstance(form, VersionedFormMixin) and form.versions:
+            # An edit of the stay (not a record added to it) is saved from the form's version.
+            data["expected_version"] = form.expected_version
         if kind == "checks":
             # The model form has put the values on the instance already: start from the database.
             stay.refresh_from_db()
         try:
             call(stay, request.user, data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("cases:stay_detail", args=[stay.pk]) + f"#{kind}")
     stay.refresh_from_db()
     context = _detail_context(request, stay, **{f"{kind}_form": form})
-    return render(request, "cases/stay_detail.html", context, status=400)
+    conflict = getattr(form, "conflict", None)
+    return render(request, "cases/stay_detail.html", context, status=409 if conflict else 400)
 
 
 @require_POST
 @permission_required("cases.change_stay", raise_exception=True)
 def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_for_user_or_404(BelongingsItem, request.user, pk=item_pk, stay_id=pk)
-    form = forms.SettleForm(request.POST, prefix="settle")
+    form = forms.SettleForm(request.POST, prefix="settle", version_of=item)
     if form.is_valid():
-        services.belongings_settle(
-            item=item,
-            acting_user=request.user,
-            returned=form.cleaned_data["returned"],
-            reason=form.cleaned_data["reason"],
+        try:
+            services.belongings_settle(
+                item=item,
+                acting_user=request.user,
+                returned=form.cleaned_data["returned"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
+    if form.conflict:
+        # The stay's page with the other person's change and the item's form as it was typed.
+        context = _detail_context(
+            request, _stay(request, pk), settle_form=form, settle_item=item.pk
         )
-        messages.success(request, _("Saved."))
-    else:
-        # Field errors too (a reason too long), not only the missing reason.
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return render(request, "cases/stay_detail.html", context, status=409)
+    # Field errors too (a reason too long), not only the missing reason.
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
 
 
@@ -366,10 +374,11 @@ def stay_depart(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
                 return_items=[int(pk) for pk in data.get("return_items", [])],
                 escort=escort,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             stay.refresh_from_db()
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The departure is recorded."))
             return redirect("cases:stay_detail", pk=stay.pk)
@@ -389,7 +398,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = stay.person
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["identified"] = person.identified
-    form = forms.IdentityForm(request.POST or None, request.FILES or None, initial=initial)
+    form = forms.IdentityForm(
+        request.POST or None, request.FILES or None, initial=initial, version_of=person
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_identify(
@@ -398,9 +409,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.person_data(),
                 identified=form.cleaned_data["identified"],
                 photo=form.cleaned_data.get("photo"),
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:stay_detail", pk=stay.pk)
@@ -632,9 +644,14 @@ def _record_form(
             if f.name in form.cleaned_data
         }
         try:
-            services.record_save(obj=form.instance, acting_user=request.user, m2m=m2m)
+            services.record_save(
+                obj=form.instance,
+                acting_user=request.user,
+                m2m=m2m,
+                expected_version=form.expected_version,
+            )
         except ValidationError as error:
-            _form_errors_to(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(back)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Stay
+from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
 from rescue_station.roles import Role
 
@@ -35,8 +36,9 @@ def _workers(station: Station) -> Any:
     ).order_by("full_name", "username")
 
 
-class CompactModelForm(forms.ModelForm):
-    """Text areas of three rows: the forms stay on one screen."""
+class CompactModelForm(VersionedFormMixin, forms.ModelForm):
+    """Text areas of three rows: the forms stay on one screen. An edit carries the record's
+    version (a record added has none)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

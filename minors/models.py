@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Gender, Stay
-from rescue_station.models import Station
+from rescue_station.models import Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.validators import validate_id_number
 
@@ -76,7 +76,7 @@ class ChildCategory(models.TextChoices):
     UNSUPPORTED = "unsupported", _("De facto unsupported child")
 
 
-class Child(models.Model):
+class Child(Versioned):
     """A child of the city's registry (留守儿童 / 困境儿童 / 事实无人抚养儿童)."""
 
     station = models.ForeignKey(
@@ -149,7 +149,7 @@ class MinorCaseQuerySet(StationScopedQuerySet):
         return self.filter(outcome="")
 
 
-class MinorCase(models.Model):
+class MinorCase(Versioned):
     """The case of a minor: in the station (linked to the stay) or of a registered child."""
 
     station = models.ForeignKey(
@@ -269,7 +269,7 @@ class ReportRecipient(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MandatoryReport(models.Model):
+class MandatoryReport(Versioned):
     """A mandatory report (强制报告) of suspected harm to a minor."""
 
     station_path = "case__station"
@@ -461,7 +461,7 @@ class ActivityKind(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer work")
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     """A class or a care activity. ``participants`` counts everyone; ``children`` names those known."""
 
     station = models.ForeignKey(

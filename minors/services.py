@@ -83,13 +83,16 @@ def minor_case_open(
 
 
 @transaction.atomic
-def minor_case_update(*, case: MinorCase, acting_user: Any, **fields: Any) -> MinorCase:
-    """Change the case's details (reason, guardian, advice, harm disclosure, outcome)."""
+def minor_case_update(
+    *, case: MinorCase, acting_user: Any, expected_version: int | None = None, **fields: Any
+) -> MinorCase:
+    """Change the case's details (reason, guardian, advice, harm disclosure, outcome), from
+    ``expected_version``, the version the form was loaded from, when given."""
     for name, value in fields.items():
         setattr(case, name, value)
     if case.outcome and not case.outcome_on:
         case.outcome_on = timezone.localdate()
-    return save_audited(case, acting_user=acting_user)
+    return save_audited(case, acting_user=acting_user, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -145,12 +148,12 @@ def mandatory_report_record(
 
 @transaction.atomic
 def mandatory_report_update(
-    *, report: MandatoryReport, acting_user: Any, **fields: Any
+    *, report: MandatoryReport, acting_user: Any, expected_version: int | None = None, **fields: Any
 ) -> MandatoryReport:
     """Add the receipt number or the follow-up once they are known."""
     for name, value in fields.items():
         setattr(report, name, value)
-    return save_audited(report, acting_user=acting_user)
+    return save_audited(report, acting_user=acting_user, expected_version=expected_version)
 
 
 def _schedule_next_visit(child: Child) -> None:
@@ -173,11 +176,13 @@ def child_register(*, station: Station, acting_user: Any, **fields: Any) -> Chil
 
 
 @transaction.atomic
-def child_update(*, child: Child, acting_user: Any, **fields: Any) -> Child:
+def child_update(
+    *, child: Child, acting_user: Any, expected_version: int | None = None, **fields: Any
+) -> Child:
     for name, value in fields.items():
         setattr(child, name, value)
     _schedule_next_visit(child)  # the risk level sets the interval
-    return save_audited(child, acting_user=acting_user)
+    return save_audited(child, acting_user=acting_user, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -289,11 +294,16 @@ def activity_record(
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, acting_user: Any, children: Iterable[Child] | None = None, **fields: Any
+    *,
+    activity: Activity,
+    acting_user: Any,
+    children: Iterable[Child] | None = None,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> Activity:
     for name, value in fields.items():
         setattr(activity, name, value)
-    save_audited(activity, acting_user=acting_user)
+    save_audited(activity, acting_user=acting_user, expected_version=expected_version)
     if children is not None:
         children = list(children)
         if any(c.station_id != activity.station_id for c in children):

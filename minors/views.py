@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from rescue_station import registry
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
+from rescue_station.forms import save_through
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import selectors, services
@@ -176,9 +177,18 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        services.minor_case_update(case=case, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The case is saved."))
-        return redirect("minors:case_detail", pk=case.pk)
+        saved = save_through(
+            form,
+            lambda: services.minor_case_update(
+                case=case,
+                acting_user=request.user,
+                expected_version=form.expected_version,
+                **form.cleaned_data,
+            ),
+        )
+        if saved:
+            messages.success(request, _("The case is saved."))
+            return redirect("minors:case_detail", pk=case.pk)
     return render(
         request, "minors/form.html", {"form": form, "title": _("Edit the case"), "case": case}
     )
@@ -228,11 +238,18 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, report.case_id)
     form = ReportFollowUpForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
-        services.mandatory_report_update(
-            report=report, acting_user=request.user, **form.cleaned_data
+        saved = save_through(
+            form,
+            lambda: services.mandatory_report_update(
+                report=report,
+                acting_user=request.user,
+                expected_version=form.expected_version,
+                **form.cleaned_data,
+            ),
         )
-        messages.success(request, _("The mandatory report is saved."))
-        return redirect("minors:case_detail", pk=case.pk)
+        if saved:
+            messages.success(request, _("The mandatory report is saved."))
+            return redirect("minors:case_detail", pk=case.pk)
     return render(
         request,
         "minors/form.html",
@@ -335,9 +352,18 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child_for(request, pk)
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
-        services.child_update(child=child, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The child's record is saved."))
-        return redirect("minors:child_detail", pk=child.pk)
+        saved = save_through(
+            form,
+            lambda: services.child_update(
+                child=child,
+                acting_user=request.user,
+                expected_version=form.expected_version,
+                **form.cleaned_data,
+            ),
+        )
+        if saved:
+            messages.success(request, _("The child's record is saved."))
+            return redirect("minors:child_detail", pk=child.pk)
     return render(
         request,
         "minors/form.html",
@@ -471,9 +497,18 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_for_user_or_404(Activity, request.user, pk=pk)
     form = ActivityForm(request.POST or None, instance=activity, station=activity.station)
     if request.method == "POST" and form.is_valid():
-        services.activity_update(activity=activity, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The activity is saved."))
-        return redirect("minors:activity_detail", pk=activity.pk)
+        saved = save_through(
+            form,
+            lambda: services.activity_update(
+                activity=activity,
+                acting_user=request.user,
+                expected_version=form.expected_version,
+                **form.cleaned_data,
+            ),
+        )
+        if saved:
+            messages.success(request, _("The activity is saved."))
+            return redirect("minors:activity_detail", pk=activity.pk)
     return render(request, "minors/form.html", {"form": form, "title": _("Edit the activity")})
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rescue_station import registry
+from rescue_station.forms import MISSING_VERSION, VersionedFormMixin
 
 from .models import Framework, Indicator, ReportSection
 
@@ -41,7 +42,7 @@ class FrameworkCreateForm(forms.Form):
             self.fields["copy_from"].queryset = frameworks
 
 
-class FrameworkForm(forms.ModelForm):
+class FrameworkForm(VersionedFormMixin, forms.ModelForm):
     declared_text = forms.CharField(
         label=_("Declared level-1 weights"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -91,7 +92,7 @@ class FrameworkForm(forms.ModelForm):
         return weights
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, forms.ModelForm):
     metric_key = forms.ChoiceField(label=_("Metric"), required=False)
 
     class Meta:
@@ -126,8 +127,9 @@ class IndicatorForm(forms.ModelForm):
         self.fields["metric_key"].help_text = Indicator._meta.get_field("metric_key").help_text
 
 
-class NotesForm(forms.Form):
-    """The deviation reason and improvement measure beside each line of the form."""
+class NotesForm(VersionedFormMixin, forms.Form):
+    """The deviation reason and improvement measure beside each line of the form, with the
+    version of each line the page showed."""
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,27 +147,51 @@ class NotesForm(forms.Form):
                 initial=indicator.measure,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            # Not required: a line added after the page was loaded is not on it.
+            self.add_version_field(f"version-{indicator.pk}", indicator, required=False)
 
-    def notes(self) -> list[tuple[Indicator, str, str]]:
+    def version_field_for(self, record: Any) -> str:
+        return f"version-{record.pk}"
+
+    def conflict_subject(self, record: Any) -> str:
+        return str(record)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.sent_no_version():
+            self.add_error(None, MISSING_VERSION)
+        return data
+
+    def notes(self) -> list[tuple[Indicator, str, str, int]]:
+        """Each line the page showed: its notes as posted and the version it was loaded from
+        (a line added since is left alone, its empty boxes would wipe its notes)."""
         return [
             (
                 i,
                 self.cleaned_data[f"deviation-{i.pk}"],
                 self.cleaned_data[f"measure-{i.pk}"],
+                self.versions[f"version-{i.pk}"],
             )
             for i in self.indicators
+            if self.versions.get(f"version-{i.pk}") is not None
         ]
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(VersionedFormMixin, forms.Form):
     def __init__(
-        self, *args: Any, texts: dict[str, str], drafts: dict[str, str] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        sections: dict[str, ReportSection],
+        drafts: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
-        """An empty section takes its draft; a written one keeps its text, the draft beside it."""
+        """An empty section takes its draft; a written one keeps its text, the draft beside it.
+        Each section carries its version (none for a section not written yet)."""
         super().__init__(*args, **kwargs)
         drafts = drafts or {}
         for key, label in ReportSection.Key.choices:
-            text = texts.get(key, "")
+            section = sections.get(key)
+            text = section.body if section is not None else ""
             draft = drafts.get(key, "")
             self.fields[key] = forms.CharField(
                 label=label,
@@ -178,6 +204,49 @@ class NarrativeForm(forms.Form):
                 ),
                 widget=forms.Textarea(attrs={"rows": 10 if key == "performance" else 5}),
             )
+            # Not required: empty for a section not written when the page was loaded.
+            self.add_version_field(f"version-{key}", section, required=False)
+
+    def version_field_for(self, record: Any) -> str:
+        return f"version-{record.key}"
+
+    def conflict_subject(self, record: Any) -> str:
+        return str(record)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.sent_no_version():  # every section has its field, written or not
+            self.add_error(None, MISSING_VERSION)
+        return data
+
+    def texts(self) -> dict[str, str]:
+        return {key: self.cleaned_data[key] for key in ReportSection.Key.values}
+
+    def section_versions(self) -> dict[str, int | None]:
+        """The version each section was loaded from (None: not written then)."""
+        return {key: self.versions[f"version-{key}"] for key in ReportSection.Key.values}
+
+
+class ImportConfirmForm(VersionedFormMixin, forms.Form):
+    """The confirmation of a previewed import: the upload's token and the version of each line
+    that the preview showed would be replaced."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for indicator in indicators:
+            # Not required: a line added since the preview has none, and refuses the import.
+            self.add_version_field(f"version-{indicator.pk}", indicator, required=False)
+
+    def version_field_for(self, record: Any) -> str:
+        return f"version-{record.pk}"
+
+    def conflict_subject(self, record: Any) -> str:
+        return str(record)
+
+    def line_versions(self) -> dict[int, int | None]:
+        return {int(name.split("-", 1)[1]): version for name, version in self.versions.items()}
 
 
 class ReopenForm(forms.Form):

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station
+from rescue_station.models import Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.uploads import EvidenceValidator
 
@@ -32,7 +32,7 @@ DEFAULT_DECLARED = {
 }
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     """The indicators, targets and weights of a station's year (绩效目标)."""
 
     station = models.ForeignKey(
@@ -97,7 +97,7 @@ class Framework(models.Model):
                 )
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """A level-3 indicator (三级指标) with its target, weight and the source of its actual."""
 
     class ComparatorChoice(models.TextChoices):
@@ -278,7 +278,7 @@ class Evaluation(models.Model):
         return self.status == self.Status.FINAL
 
 
-class ReportSection(models.Model):
+class ReportSection(Versioned):
     """One section of the narrative report (整体支出绩效自评报告), editable text."""
 
     class Key(models.TextChoices):

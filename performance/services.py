@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rescue_station.audit import delete_audited, save_audited
+from rescue_station.audit import EditConflict, delete_audited, save_audited
 from rescue_station.models import Station
 
 from .models import DEFAULT_DECLARED, Evaluation, Framework, Indicator, ReportSection
@@ -73,11 +73,14 @@ def framework_create(
 
 
 @transaction.atomic
-def framework_update(*, framework: Framework, acting_user: Any, **values: Any) -> Framework:
+def framework_update(
+    *, framework: Framework, acting_user: Any, expected_version: int | None = None, **values: Any
+) -> Framework:
+    """Change the framework's settings, from ``expected_version`` (its form's) when given."""
     _ensure_draft(framework)
     for name, value in values.items():
         setattr(framework, name, value)
-    return save_audited(framework, acting_user=acting_user)
+    return save_audited(framework, acting_user=acting_user, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -121,7 +124,12 @@ def framework_copy(
 
 @transaction.atomic
 def indicator_save(
-    *, framework: Framework, acting_user: Any, indicator: Indicator | None = None, **values: Any
+    *,
+    framework: Framework,
+    acting_user: Any,
+    indicator: Indicator | None = None,
+    expected_version: int | None = None,
+    **values: Any,
 ) -> Indicator:
     _ensure_draft(framework)
     indicator = indicator or Indicator(framework=framework)
@@ -132,24 +140,57 @@ def indicator_save(
     if indicator.pk is None and not values.get("order"):
         last = framework.indicators.order_by("-order").values_list("order", flat=True).first()
         indicator.order = (last or 0) + 1
-    return save_audited(indicator, acting_user=acting_user)
+    return save_audited(indicator, acting_user=acting_user, expected_version=expected_version)
 
 
 @transaction.atomic
-def indicator_delete(*, indicator: Indicator, acting_user: Any) -> None:
+def indicator_delete(
+    *, indicator: Indicator, acting_user: Any, expected_version: int | None = None
+) -> None:
+    """Remove a line; from a page loaded before someone else saved the line, refused."""
     _ensure_draft(indicator.framework)
-    delete_audited(indicator, acting_user=acting_user)
+    delete_audited(indicator, acting_user=acting_user, expected_version=expected_version)
 
 
 @transaction.atomic
 def indicator_notes_set(
-    *, indicator: Indicator, deviation: str, measure: str, acting_user: Any
+    *,
+    indicator: Indicator,
+    deviation: str,
+    measure: str,
+    acting_user: Any,
+    expected_version: int | None = None,
 ) -> Indicator:
     """The deviation reason and improvement measure written beside a line."""
     _ensure_draft(indicator.framework)
     indicator.deviation = deviation.strip()
     indicator.measure = measure.strip()
-    return save_audited(indicator, acting_user=acting_user)
+    return save_audited(indicator, acting_user=acting_user, expected_version=expected_version)
+
+
+@transaction.atomic
+def indicator_notes_save(
+    *, framework: Framework, notes: list[tuple[Indicator, str, str, int]], acting_user: Any
+) -> list[Indicator]:
+    """The notes of the form beside the lines, all or none: each (line, deviation, measure,
+    version its form was loaded from); a line whose notes did not change is not saved."""
+    _ensure_draft(framework)
+    changed = []
+    for indicator, deviation, measure, version in notes:
+        if indicator.framework_id != framework.pk:
+            raise PermissionDenied
+        if (deviation.strip(), measure.strip()) == (indicator.deviation, indicator.measure):
+            continue
+        changed.append(
+            indicator_notes_set(
+                indicator=indicator,
+                deviation=deviation,
+                measure=measure,
+                acting_user=acting_user,
+                expected_version=version,
+            )
+        )
+    return changed
 
 
 @transaction.atomic
@@ -162,17 +203,27 @@ def evaluation_ensure(*, framework: Framework, acting_user: Any) -> Evaluation:
 
 @transaction.atomic
 def report_sections_set(
-    *, evaluation: Evaluation, texts: dict[str, str], acting_user: Any
+    *,
+    evaluation: Evaluation,
+    texts: dict[str, str],
+    acting_user: Any,
+    versions: dict[str, int | None] | None = None,
 ) -> Evaluation:
+    """Write the narrative's sections. ``versions``, from a form: the version of each section
+    when the form was loaded, None for a section not written then; a section saved since (or
+    written since) by someone else refuses the whole save."""
     if evaluation.is_final:
         raise ValidationError(_("The evaluation is finalised: reopen it before changing it."))
     for key, body in texts.items():
         section = ReportSection.objects.filter(evaluation=evaluation, key=key).first()
-        section = section or ReportSection(evaluation=evaluation, key=key)
-        if section.pk and section.body == body:
+        if section is not None and section.body == body:
             continue
+        expected = (versions or {}).get(key, section.version if section else None)
+        if section is not None and expected is None:
+            raise EditConflict.for_record(section, None)
+        section = section or ReportSection(evaluation=evaluation, key=key)
         section.body = body
-        save_audited(section, acting_user=acting_user)
+        save_audited(section, acting_user=acting_user, expected_version=expected)
     return evaluation
 
 
@@ -228,11 +279,22 @@ def evaluation_reopen(*, framework: Framework, acting_user: Any, reason: str) ->
 
 @transaction.atomic
 def framework_import(
-    *, framework: Framework, rows: list[dict[str, Any]], acting_user: Any
+    *,
+    framework: Framework,
+    rows: list[dict[str, Any]],
+    acting_user: Any,
+    versions: dict[int, int | None] | None = None,
 ) -> Framework:
-    """Replace the framework's lines with the imported ones; notes of a line kept by name."""
+    """Replace the framework's lines with the imported ones; notes of a line kept by name.
+
+    ``versions``: each line's version when the preview was shown; a line saved (or added) by
+    someone else since refuses the whole import, which would otherwise overwrite it unseen.
+    """
     _ensure_draft(framework)
     existing = {i.name: i for i in framework.indicators.all()}
+    for indicator in existing.values() if versions is not None else ():
+        if versions.get(indicator.pk) != indicator.version:
+            raise EditConflict.for_record(indicator, versions.get(indicator.pk))
     for values in rows:
         indicator = existing.pop(values["name"], None) or Indicator(framework=framework)
         for name, value in values.items():

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import registry
 from rescue_station.audit import history_rows
+from rescue_station.forms import VersionForm, save_through
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
 from rescue_station.uploads import content_type_of
@@ -25,6 +26,7 @@ from .forms import (
     CopyForm,
     FrameworkCreateForm,
     FrameworkForm,
+    ImportConfirmForm,
     IndicatorForm,
     NarrativeForm,
     NotesForm,
@@ -131,6 +133,7 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.framework_update(
                 framework=Framework.objects.get(pk=framework.pk),
                 acting_user=request.user,
+                expected_version=form.expected_version,
                 **values,
             )
         except ValidationError as error:
@@ -165,6 +168,7 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = Non
                 framework=framework,
                 acting_user=request.user,
                 indicator=Indicator.objects.get(pk=indicator.pk) if indicator else None,
+                expected_version=form.expected_version,
                 **values,
             )
         except ValidationError as error:
@@ -208,13 +212,22 @@ def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
     indicator = get_for_user_or_404(
         Indicator.objects.filter(framework=framework), request.user, pk=indicator_pk
     )
-    try:
-        services.indicator_delete(indicator=indicator, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, _validation_message(error))
-    else:
-        messages.success(request, _("The indicator was removed."))
-    return redirect("performance:framework", pk=framework.pk)
+    form = VersionForm(request.POST, version_of=indicator)
+    if form.is_valid():
+        try:
+            services.indicator_delete(
+                indicator=indicator,
+                acting_user=request.user,
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The indicator was removed."))
+            return redirect("performance:framework", pk=framework.pk)
+    # Back to the line as it is now (someone may have changed it since the page was loaded).
+    messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("performance:indicator_edit", pk=framework.pk, indicator_pk=indicator.pk)
 
 
 @permission_required("performance.view_evaluation", raise_exception=True)
@@ -229,23 +242,15 @@ def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
     if can_edit:
         notes_form = NotesForm(request.POST or None, indicators=indicators)
         if request.method == "POST" and notes_form.is_valid():
-            try:
-                for indicator, deviation, measure in notes_form.notes():
-                    if (deviation.strip(), measure.strip()) != (
-                        indicator.deviation,
-                        indicator.measure,
-                    ):
-                        services.indicator_notes_set(
-                            indicator=indicator,
-                            deviation=deviation,
-                            measure=measure,
-                            acting_user=request.user,
-                        )
-            except ValidationError as error:
-                messages.error(request, _validation_message(error))
-            else:
+            saved = save_through(
+                notes_form,
+                lambda: services.indicator_notes_save(
+                    framework=framework, notes=notes_form.notes(), acting_user=request.user
+                ),
+            )
+            if saved is not None:
                 messages.success(request, _("The deviation notes were saved."))
-            return redirect("performance:form", pk=framework.pk)
+                return redirect("performance:form", pk=framework.pk)
     elif request.method == "POST":
         return HttpResponse(status=403)
     by_pk = {i.pk: i for i in indicators}
@@ -324,14 +329,17 @@ def evaluation_json(request: HttpRequest, pk: int) -> HttpResponse:
 def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
     evaluation = services.evaluation_ensure(framework=framework, acting_user=request.user)
-    texts = {s.key: s.body for s in evaluation.sections.all()}
+    sections = {s.key: s for s in evaluation.sections.all()}
     drafted = request.method == "GET" and "draft" in request.GET
     drafts = narrative_drafts(framework) if drafted else None
-    form = NarrativeForm(request.POST or None, texts=texts, drafts=drafts)
+    form = NarrativeForm(request.POST or None, sections=sections, drafts=drafts)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_sections_set(
-                evaluation=evaluation, texts=form.cleaned_data, acting_user=request.user
+                evaluation=evaluation,
+                texts=form.texts(),
+                versions=form.section_versions(),
+                acting_user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -428,12 +436,23 @@ def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
         if result is None or not result.ok:
             messages.error(request, _("The upload expired: choose the file again."))
             return redirect("performance:framework_import", pk=framework.pk)
-        try:
-            services.framework_import(
-                framework=framework, rows=result.rows, acting_user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, _validation_message(error))
+        confirm = ImportConfirmForm(request.POST, indicators=list(framework.indicators.all()))
+        confirm.is_valid()
+        imported = save_through(
+            confirm,
+            lambda: services.framework_import(
+                framework=framework,
+                rows=result.rows,
+                acting_user=request.user,
+                versions=confirm.line_versions(),
+            ),
+        )
+        if imported is None and confirm.conflict:
+            # The preview again, with the line someone changed since: confirmable once seen.
+            context.update(result=result, conflict=confirm.non_field_errors())
+            return _import_preview(request, context, data)
+        if imported is None:
+            messages.error(request, " ".join(confirm.non_field_errors()))
         else:
             messages.success(request, _("The indicators were imported."))
         return redirect("performance:framework", pk=framework.pk)
@@ -446,5 +465,14 @@ def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
         result = parse_framework_sheet(data)
         context["result"] = result
         if result.ok:
-            context["token"] = stash_upload(request, data)
+            return _import_preview(request, context, data)
+    return render(request, "performance/framework_import.html", context)
+
+
+def _import_preview(request: HttpRequest, context: dict, data: bytes) -> HttpResponse:
+    """The rows to import, and the confirmation carrying the versions of the lines they replace."""
+    context["token"] = stash_upload(request, data)
+    context["confirm"] = ImportConfirmForm(
+        initial={"token": context["token"]}, indicators=list(context["framework"].indicators.all())
+    )
     return render(request, "performance/framework_import.html", context)

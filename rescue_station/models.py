@@ -17,6 +17,21 @@ region_code_validator = RegexValidator(
 )
 
 
+class Versioned(models.Model):
+    """A record that people edit through forms.
+
+    ``version`` counts the record's saves. A form carries the version it was loaded from, and
+    ``rescue_station.audit.save_audited`` saves only when the row still has that version (the
+    compare-and-increment is one UPDATE), so that a stale form cannot overwrite a colleague's
+    change. Existing rows start at 0; the historical rows keep the version of each save.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     """A person who logs in. Each user has one role; its group carries the permissions."""
 

@@ -49,8 +49,15 @@ def test_it_refuses_moving_an_expenditure_onto_another_stations_line(
     expenditure = spend(mine, "5.00")
     response = client_for("finance_officer").post(
         reverse("budget:expenditure_edit", args=[expenditure.pk]),
-        {"line": other.pk, "date": "2024-06-01", "amount": "7", "voucher_no": "记-1"},
+        {
+            "line": other.pk,
+            "date": "2024-06-01",
+            "amount": "7",
+            "voucher_no": "记-1",
+            "version": expenditure.version,
+        },
     )
     assert response.status_code == 200
+    assert "该选择不在可用的选项中" in response.content.decode()  # the line, not the version
     expenditure.refresh_from_db()
     assert (expenditure.line_id, expenditure.amount) == (mine.pk, Decimal("5.00"))

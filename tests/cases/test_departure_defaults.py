@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from cases.models import BelongingsItem, Stay
 
-DEPART = {"left_at": "2024-05-03T10:00", "exit_type": "family_pickup"}
+# The departure form of a stay carries the stay's version (0: made by the fixture).
+DEPART = {"left_at": "2024-05-03T10:00", "exit_type": "family_pickup", "version": 0}
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_only_the_ticked_belongings_are_returned(client_for, stay):
 def test_a_departure_without_a_type_is_refused(client_for, stay):
     response = client_for("station_staff").post(
         reverse("cases:stay_depart", args=[stay.pk]),
-        {"left_at": "2024-05-03T10:00", "satisfaction": "satisfied"},
+        {"left_at": "2024-05-03T10:00", "satisfaction": "satisfied", "version": stay.version},
     )
     assert response.status_code == 200
     assert "请选择离站方式" in response.content.decode()

@@ -23,6 +23,7 @@ def stay(make_stay, station):
 
 def _refuse(client, stay, **data):
     payload = {"refusal-refused_at": "2024-05-01 12:00", "refusal-reason": "拒不提供真实身份信息"}
+    payload["refusal-version"] = Stay.objects.get(pk=stay.pk).version
     payload.update({f"refusal-{k}": v for k, v in data.items()})
     return client.post(reverse("cases:stay_event", args=[stay.pk, "refusal"]), payload)
 

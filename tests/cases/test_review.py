@@ -149,7 +149,9 @@ def test_it_tells_why_a_belongings_item_was_not_settled(client_for, make_stay, s
     stay = make_stay(station, date(2024, 5, 1))
     item = BelongingsItem.objects.create(stay=stay, description="手机", quantity=1)
     url = reverse("cases:belongings_settle", args=[stay.pk, item.pk])
-    response = client_for("station_staff").post(url, {"settle-reason": "长" * 201}, follow=True)
+    response = client_for("station_staff").post(
+        url, {"settle-reason": "长" * 201, "settle-version": item.version}, follow=True
+    )
     item.refresh_from_db()
     assert not item.returned and item.not_returned_reason == ""
     assert "200" in response.content.decode().split('class="messages"')[-1][:2000]

@@ -109,7 +109,12 @@ def test_a_wrong_id_check_digit_is_refused_with_its_message(client_for):
 def test_a_departure_before_arrival_is_refused_and_saves_nothing(client_for, stay):
     response = client_for("station_staff").post(
         reverse("cases:stay_depart", args=[stay.pk]),
-        {"left_at": "2024-04-30T10:00", "exit_type": "left_by_choice", "satisfaction": "satisfied"},
+        {
+            "left_at": "2024-04-30T10:00",
+            "exit_type": "left_by_choice",
+            "satisfaction": "satisfied",
+            "version": stay.version,
+        },
     )
     assert response.status_code == 200
     assert "离站时间不能早于入站时间" in response.content.decode()
@@ -124,6 +129,7 @@ def test_a_negative_escort_cost_is_refused_and_saves_nothing(client_for, stay):
             "left_at": "2024-05-03T10:00",
             "exit_type": "escorted_home",
             "satisfaction": "satisfied",
+            "version": stay.version,
             "trip_date": "2024-05-03",
             "escorts": "李业务",
             "destination": "江西萍乡",
@@ -144,6 +150,7 @@ def test_an_escorted_departure_closes_the_stay(client_for, stay):
             "left_at": "2024-05-03T10:00",
             "exit_type": "escorted_home",
             "satisfaction": "satisfied",
+            "version": stay.version,
             "trip_date": "2024-05-03",
             "escorts": "李业务",
             "destination": "江西萍乡",
@@ -261,7 +268,7 @@ def test_the_event_views_answer_only_post_and_known_kinds(client_for, stay):
     assert client.post(reverse("cases:stay_event", args=[stay.pk, "nonsense"])).status_code == 404
     response = client.post(
         reverse("cases:stay_event", args=[stay.pk, "care"]),
-        {"care-food": "on", "care-lodging": "on", "care-clothing": "on"},
+        {"care-food": "on", "care-lodging": "on", "care-clothing": "on", "care-version": 0},
     )
     assert response.status_code == 302
     stay.refresh_from_db()
@@ -303,10 +310,17 @@ def test_identity_is_filled_in_later_keeping_the_placeholder(client_for, station
     stay = Stay.objects.get()
     assert stay.person.placeholder_no and not stay.person.identified
     url = reverse("cases:person_edit", args=[stay.pk])
-    refused = client.post(url, {"gender": "male", "identified": "on"})
+    refused = client.post(url, {"gender": "male", "identified": "on", "version": 0})
     assert refused.status_code == 200 and "已查明身份的人员须有姓名" in refused.content.decode()
     client.post(
-        url, {"name": "赵大", "gender": "male", "hometown": "湖南省攸县", "identified": "on"}
+        url,
+        {
+            "name": "赵大",
+            "gender": "male",
+            "hometown": "湖南省攸县",
+            "identified": "on",
+            "version": 0,
+        },
     )
     stay.person.refresh_from_db()
     assert stay.person.identified and stay.person.name == "赵大"
@@ -329,3 +343,23 @@ def test_the_board_flags_tracing_work_that_is_overdue(client_for, make_stay, sta
     policy.dna_working_days = 10
     assert tracing_due(stay, policy, datetime(2024, 5, 15, 11, tzinfo=TZ)) == []
     assert "寻亲公告待更新" in tracing_due(stay, policy, datetime(2024, 8, 14, 11, tzinfo=TZ))
+
+
+def test_an_institution_and_an_inspection_of_it_are_recorded(client_for, station):
+    from cases.models import CareInstitution, Inspection
+
+    client = client_for("station_staff")
+    response = client.post(reverse("cases:institution_create"), {"name": "株洲市社会福利院"})
+    assert response.status_code == 302
+    institution = CareInstitution.objects.get(station=station)
+    response = client.post(
+        reverse("cases:inspection_create"),
+        {
+            "institution": institution.pk,
+            "inspected_on": "2024-05-01",
+            "kind": "unannounced",
+            "inspectors": "张站长",
+        },
+    )
+    assert response.status_code == 302
+    assert Inspection.objects.get().institution == institution

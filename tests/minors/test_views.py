@@ -84,7 +84,7 @@ def test_the_follow_up_of_a_report_is_added_later(client_for, minor_case):
     )
     client_for("minors_worker").post(
         reverse("minors:report_edit", args=[report.pk]),
-        {"receipt_no": "R-9", "follow_up": "公安已立案"},
+        {"receipt_no": "R-9", "follow_up": "公安已立案", "version": report.version},
     )
     report.refresh_from_db()
     assert (report.receipt_no, report.follow_up) == ("R-9", "公安已立案")
@@ -106,7 +106,12 @@ def test_the_case_page_and_register_flag_a_harm_not_reported_in_time(client_for,
 def test_it_closes_a_case_with_an_outcome(client_for, minor_case):
     response = client_for("minors_worker").post(
         reverse("minors:case_edit", args=[minor_case.pk]),
-        {"reason": "ran_away", "guardian_name": "李某", "outcome": "returned_to_guardian"},
+        {
+            "reason": "ran_away",
+            "guardian_name": "李某",
+            "outcome": "returned_to_guardian",
+            "version": minor_case.version,
+        },
     )
     assert response.status_code == 302
     minor_case.refresh_from_db()

@@ -85,6 +85,7 @@ def test_the_finance_officer_writes_a_deviation_note(demo_2024, client_for):
     client = client_for("finance_officer")
     data = {f"deviation-{i.pk}": i.deviation for i in demo_2024.indicators.all()}
     data |= {f"measure-{i.pk}": i.measure for i in demo_2024.indicators.all()}
+    data |= {f"version-{i.pk}": i.version for i in demo_2024.indicators.all()}
     data[f"deviation-{indicator.pk}"] = "返乡意愿增加"
     response = client.post(reverse("performance:form", args=[demo_2024.pk]), data)
     assert response.status_code == 302
@@ -146,6 +147,7 @@ def test_the_finance_officer_edits_the_declared_weights(demo_2024, client_for):
             "declared_text": "预算执行率 10\n产出指标 40\n效益指标 20\n满意度指标 20\n成本指标 10",
             "places": 1,
             "far_exceeded_threshold": "1.5",
+            "version": demo_2024.version,
         },
     )
     assert response.status_code == 302
@@ -176,7 +178,9 @@ def test_removing_an_indicator_takes_the_finance_officer_and_its_station(
     other_url = reverse("performance:indicator_delete", args=[other_framework.pk, indicator.pk])
     assert client_for("finance_officer").post(other_url).status_code == 404
     assert demo_2024.indicators.filter(pk=indicator.pk).exists()
-    assert client_for("finance_officer").post(url).status_code == 302
+    assert (
+        client_for("finance_officer").post(url, {"version": indicator.version}).status_code == 302
+    )
     assert not demo_2024.indicators.filter(pk=indicator.pk).exists()
 
 

@@ -1,5 +1,6 @@
 """The embedded SQLite default holds a station's concurrent writers (WAL, immediate writes, a
-busy timeout): eight clerks registering intakes at the same moment all succeed."""
+busy timeout): eight clerks registering intakes at the same moment all succeed, and the unknown
+persons among them get distinct placeholder numbers."""
 
 from __future__ import annotations
 
@@ -80,3 +81,6 @@ def test_eight_concurrent_writers_on_sqlite_all_succeed(tmp_path):
     assert outcome["journal"] == "wal"
     assert outcome["failures"] == []
     assert outcome["saved"] == outcome["expected"]
+    # Every unidentified intake got its own placeholder number (the writes serialise).
+    placeholders = outcome["placeholders"]
+    assert len(placeholders) == 8 * 5 and len(set(placeholders)) == len(placeholders)
