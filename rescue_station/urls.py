@@ -20,4 +20,5 @@ urlpatterns = [
     path("minors/", include("minors.urls")),
     path("budget/", include("budget.urls")),
     path("performance/", include("performance.urls")),
+    path("dashboards/", include("dashboards.urls")),
 ]
