@@ -128,7 +128,7 @@ def _months(station: Station, year: int, upto: date) -> list[dict[str, Decimal |
 
 
 def _month_labels() -> list[str]:
-    return [_("%(month)s月") % {"month": m} for m in range(1, 13)]
+    return [_("Month %(month)s") % {"month": m} for m in range(1, 13)]
 
 
 def _month_charts(station: Station, today: date) -> list[Chart]:

@@ -56,7 +56,9 @@
           symbol: "none",
           silent: true,
           lineStyle: { color: "#b42318", type: "dashed" },
-          label: { formatter: spec.mark.label, fontFamily: FONT, position: horizontal ? "end" : "insideEndTop" },
+          // A vertical line of a horizontal chart is labelled at its top (the category axis runs
+          // downwards, so that is its start).
+          label: { formatter: spec.mark.label, fontFamily: FONT, position: horizontal ? "start" : "insideEndTop" },
           data: [horizontal ? { xAxis: spec.mark.value } : { yAxis: spec.mark.value }],
         };
       }
@@ -67,7 +69,7 @@
       color: spec.colors || PALETTE,
       textStyle: { fontFamily: FONT },
       aria: { enabled: true, label: { description: spec.description || undefined } },
-      grid: { left: horizontal ? 160 : 48, right: horizontal ? 56 : 48, top: 36, bottom: 28, containLabel: false },
+      grid: { left: horizontal ? 160 : 48, right: horizontal ? 56 : 48, top: horizontal ? 30 : 36, bottom: 28, containLabel: false },
       legend: spec.series.length > 1 ? { top: 0, textStyle: { fontFamily: FONT } } : undefined,
       // richText: the tooltip is drawn by the chart, not as HTML with inline styles (our CSP).
       tooltip: { trigger: "axis", renderMode: "richText", confine: true },
