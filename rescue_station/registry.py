@@ -119,19 +119,23 @@ def register_group(name: str, specs: dict[str, Spec]) -> Callable[[GroupFunc], G
 
 def register_station_group(
     name: str, specs: dict[str, Spec]
-) -> Callable[[StationsFunc], StationsFunc]:
+) -> Callable[[StationsFunc], GroupFunc]:
     """Register metrics computed together, for many stations in one query grouped by station.
 
-    The function takes ``(stations, start, end)`` and returns ``{station id: {key: value}}`` with
-    every station given; the one-station call (``compute_many``) runs it for one station.
+    The decorated function takes ``(stations, start, end)`` and returns ``{station id: {key:
+    value}}`` with every station given; ``compute_for_stations`` calls it once for all of them.
+    The decorator returns the one-station function (the same query for one station), so that a
+    group is still called as ``name(station, start, end)`` like any group.
     """
 
-    def decorator(func: StationsFunc) -> StationsFunc:
-        register_group(name, specs)(
-            lambda station, start, end: func([station], start, end)[station.pk]
-        )
+    def decorator(func: StationsFunc) -> GroupFunc:
+        def one(station: Station, start: date, end: date) -> dict[str, Decimal | int | None]:
+            return func([station], start, end)[station.pk]
+
+        one.__doc__, one.__name__, one.for_stations = func.__doc__, func.__name__, func  # type: ignore[attr-defined]
+        register_group(name, specs)(one)
         _queries[name] = replace(_queries[name], for_stations=func)
-        return func
+        return one
 
     return decorator
 
