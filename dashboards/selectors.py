@@ -216,9 +216,13 @@ def overview(user: Any, station: Station, today: date, year: int | None = None) 
     last, the people in the station now by length of stay, budget by month)."""
     as_of = default_as_of(year or today.year, today)
     start = _year_start(as_of)
-    values = registry.compute_many([*HEADLINE, "budget.adjusted"], station, start, as_of)
+    memo = registry.Memo([station])  # the headline and the forecast share the year's queries
+    values = memo.values([*HEADLINE, "budget.adjusted"], start, as_of)[station.pk]
     framework = framework_of(user, station, as_of.year)
-    report = compute_monitoring(framework, as_of) if framework else None
+    report = None
+    if framework:
+        forecast = compute_forecasts([framework], as_of, memo=memo)[framework.pk]
+        report = compute_monitoring(framework, as_of, forecast=forecast)
     bands = cases_attention.present_by_length(user, station, today)
     period = {"start": start.isoformat(), "end": as_of.isoformat()}
     monitoring_url = (
@@ -671,8 +675,9 @@ def region(user: Any, year: int, today: date) -> Region:
         .prefetch_related("indicators")
     )
     by_station = {f.station_id: f for f in frameworks}
-    forecasts = compute_forecasts(list(by_station.values()), as_of)
-    values = registry.compute_for_stations(REGION, stations, date(year, 1, 1), as_of)
+    memo = registry.Memo(stations)  # the headline and the forecasts share each period's queries
+    forecasts = compute_forecasts(list(by_station.values()), as_of, memo=memo)
+    values = memo.values(REGION, date(year, 1, 1), as_of)
     share = monitoring.time_share(as_of)
     rows = []
     for station in stations:

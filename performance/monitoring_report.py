@@ -73,22 +73,31 @@ def _kind(indicator: Indicator) -> monitoring.Kind:
 
 
 def _values(
-    keys: list[str], stations: list[Station], start: datetime.date, end: datetime.date
+    memo: registry.Memo,
+    keys: list[str],
+    stations: list[Station],
+    start: datetime.date,
+    end: datetime.date,
 ) -> dict[int, dict[str, Decimal | None]]:
     """The metrics as they are scored (as printed), for each station."""
     if not keys:
         return {s.pk: {} for s in stations}
-    raw = registry.compute_for_stations(keys, stations, start, end)
+    raw = memo.values(keys, start, end, stations)
     return {pk: {k: printed(k, v) for k, v in values.items()} for pk, values in raw.items()}
 
 
 def compute_forecasts(
-    frameworks: Sequence[Framework], as_of: datetime.date
+    frameworks: Sequence[Framework],
+    as_of: datetime.date,
+    *,
+    memo: registry.Memo | None = None,
 ) -> dict[int, StationForecast]:
     """{framework id: its forecast as of ``as_of``}, every framework of the same year.
 
-    Three registry calls for all of them: the year to date, last year to the same day and last
-    year in full (the season of last year carries over where last year has records).
+    Three periods for all of them: the year to date, last year to the same day and last year in
+    full (the season of last year carries over where last year has records); on 31 December the
+    second is the third and runs once. A page that also shows other figures of the same
+    stations passes its ``memo``, so that a metric group is not run twice for a period.
     """
     frameworks = list(frameworks)
     if not frameworks:
@@ -97,16 +106,18 @@ def compute_forecasts(
     if any(f.year != year for f in frameworks):
         raise ValueError("the as-of date falls outside a framework's year")
     stations = [f.station for f in frameworks]
+    memo = memo or registry.Memo(stations)
     indicators = {f.pk: ordered(list(f.indicators.all())) for f in frameworks}
     keys: list[str] = []
     for items in indicators.values():
         keys += [i.metric_key for i in items if i.metric_key and _registered(i.metric_key)]
     keys = list(dict.fromkeys(keys))
     amounts = [k for k in keys if registry.get(k).kind != registry.Kind.RATE]
-    to_date = _values([*keys, *BUDGET_KEYS], stations, datetime.date(year, 1, 1), as_of)
+    to_date = _values(memo, [*keys, *BUDGET_KEYS], stations, datetime.date(year, 1, 1), as_of)
     last_start = datetime.date(year - 1, 1, 1)
-    last_to_date = _values(amounts, stations, last_start, monitoring.same_day_last_year(as_of))
-    last_full = _values(amounts, stations, last_start, datetime.date(year - 1, 12, 31))
+    last_full = _values(memo, amounts, stations, last_start, datetime.date(year - 1, 12, 31))
+    same_day = monitoring.same_day_last_year(as_of)
+    last_to_date = _values(memo, amounts, stations, last_start, same_day)
     result = {}
     for framework in frameworks:
         pk = framework.station.pk

@@ -204,21 +204,57 @@ def compute_for_stations(
     """
     if start > end:
         raise ValueError("the period starts after it ends")
-    wanted = [get(k) for k in keys]
-    results: dict[int, dict[str, Decimal | None]] = {s.pk: {} for s in stations}
-    if not stations:
+    return Memo(stations).values(keys, start, end)
+
+
+class Memo:
+    """``compute_for_stations`` for a page that asks several times: each metric group runs once
+    per period for all the page's stations, however many of its keys the page asks for, and in
+    however many calls (the headline figures and the forecast of the same period share a query).
+    """
+
+    def __init__(self, stations: Sequence[Station]) -> None:
+        self.stations = list(stations)
+        self._done: dict[tuple[str, date, date], dict[int, dict[str, Decimal | int | None]]] = {}
+
+    def values(
+        self, keys: Iterable[str], start: date, end: date, stations: Sequence[Station] | None = None
+    ) -> dict[int, dict[str, Decimal | None]]:
+        """{station id: {key: value}} for ``stations`` (a subset of the memo's; all by default)."""
+        wanted = [get(k) for k in keys]
+        asked = self.stations if stations is None else list(stations)
+        results: dict[int, dict[str, Decimal | None]] = {s.pk: {} for s in asked}
+        for group in dict.fromkeys(m.group for m in wanted):
+            if (group, start, end) not in self._done:
+                one_group = [m.key for m in wanted if m.group == group][:1]
+                self._done[(group, start, end)] = _raw_for_stations(
+                    one_group, self.stations, start, end
+                )
+            done = self._done[(group, start, end)]
+            for metric in (m for m in wanted if m.group == group):
+                for station in asked:
+                    results[station.pk][metric.key] = _normalise(
+                        metric, done[station.pk][metric.key]
+                    )
         return results
-    for group in dict.fromkeys(m.group for m in wanted):
+
+
+def _raw_for_stations(
+    keys: list[str], stations: Sequence[Station], start: date, end: date
+) -> dict[int, dict[str, Decimal | int | None]]:
+    """Every value of the keys' groups, {station id: {key: value}}, one query a group."""
+    if start > end:
+        raise ValueError("the period starts after it ends")
+    raw: dict[int, dict[str, Decimal | int | None]] = {s.pk: {} for s in stations}
+    for group in dict.fromkeys(get(k).group for k in keys):
         query = _queries[group]
         if query.for_stations is not None:
             by_station = query.for_stations(stations, start, end)
         else:
             by_station = {s.pk: query.func(s, start, end) for s in stations}
-        for metric in (m for m in wanted if m.group == group):
-            for station in stations:
-                value = by_station[station.pk][metric.key]
-                results[station.pk][metric.key] = _normalise(metric, value)
-    return results
+        for station in stations:
+            raw[station.pk].update(by_station[station.pk])
+    return raw
 
 
 _PLACES = {Kind.COUNT: Decimal("1"), Kind.RATE: Decimal("0.01"), Kind.MONEY: Decimal("0.01")}

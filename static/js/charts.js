@@ -79,6 +79,11 @@
     };
   };
 
+  // A viewBox lets the drawn SVG scale to the printed page (ECharts sizes it in pixels).
+  const fit = (chart, el) => {
+    const svg = el.querySelector("svg");
+    if (svg) svg.setAttribute("viewBox", `0 0 ${chart.getWidth()} ${chart.getHeight()}`);
+  };
   const charts = [];
   const draw = () => {
     if (typeof window.echarts === "undefined") return;
@@ -88,14 +93,17 @@
       const spec = JSON.parse(source.textContent);
       const chart = window.echarts.init(el, null, { renderer: "svg", locale: "ZH" });
       chart.setOption(options(spec));
+      fit(chart, el);
       el.dataset.drawn = "true";
-      charts.push(chart);
+      charts.push([chart, el]);
     }
   };
-  const resize = () => charts.forEach((chart) => chart.resize());
+  const resize = () =>
+    charts.forEach(([chart, el]) => {
+      chart.resize();
+      fit(chart, el);
+    });
 
   document.addEventListener("DOMContentLoaded", draw);
   window.addEventListener("resize", resize);
-  window.addEventListener("beforeprint", resize);
-  window.addEventListener("afterprint", resize);
 })();
