@@ -197,11 +197,6 @@ class BudgetPart:
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
 
-    @property
-    def behind(self) -> list[BudgetRow]:
-        """The sources and projects behind the time."""
-        return [r for r in [*self.sources, *self.projects] if r.status != "on_track"]
-
 
 @dataclass
 class MonitoringRow:

@@ -142,3 +142,19 @@ def test_more_stations_add_no_query_to_the_stations_side_by_side(
     with django_assert_max_num_queries(one):
         response = client.get(url)
     assert len(response.context["region"].rows) == 5
+
+
+@pytest.mark.parametrize("name", ["dashboard", "home"])
+def test_the_figures_of_many_stations_are_one_query_a_group(
+    name, station, make_user, django_assert_max_num_queries
+):
+    """The 38-figure table and the home page put the user's stations side by side too."""
+    bureau = make_user("bureau_supervisor", station, username="regional")
+    client = Client()
+    client.force_login(bureau)
+    one = _count(client, reverse(name))
+    for n in range(4):
+        extra = Station.objects.create(name=f"第{n}救助站", code=f"s{n}", region_code="430200")
+        membership_grant(user=bureau, station=extra)
+    with django_assert_max_num_queries(one):
+        client.get(reverse(name))
