@@ -132,7 +132,7 @@ def register_station_group(
         def one(station: Station, start: date, end: date) -> dict[str, Decimal | int | None]:
             return func([station], start, end)[station.pk]
 
-        one.__doc__, one.__name__, one.for_stations = func.__doc__, func.__name__, func  # type: ignore[attr-defined]
+        one.__name__, one.__doc__ = func.__name__, func.__doc__
         register_group(name, specs)(one)
         _queries[name] = replace(_queries[name], for_stations=func)
         return one
@@ -202,8 +202,6 @@ def compute_for_stations(
     A group registered for many stations runs once for all of them, grouped by station; any other
     group runs once per station (test metrics and groups not converted yet).
     """
-    if start > end:
-        raise ValueError("the period starts after it ends")
     return Memo(stations).values(keys, start, end)
 
 
@@ -221,40 +219,31 @@ class Memo:
         self, keys: Iterable[str], start: date, end: date, stations: Sequence[Station] | None = None
     ) -> dict[int, dict[str, Decimal | None]]:
         """{station id: {key: value}} for ``stations`` (a subset of the memo's; all by default)."""
+        if start > end:
+            raise ValueError("the period starts after it ends")
         wanted = [get(k) for k in keys]
         asked = self.stations if stations is None else list(stations)
         results: dict[int, dict[str, Decimal | None]] = {s.pk: {} for s in asked}
-        for group in dict.fromkeys(m.group for m in wanted):
-            if (group, start, end) not in self._done:
-                one_group = [m.key for m in wanted if m.group == group][:1]
-                self._done[(group, start, end)] = _raw_for_stations(
-                    one_group, self.stations, start, end
+        for metric in wanted:
+            if (metric.group, start, end) not in self._done:
+                self._done[(metric.group, start, end)] = _group_for_stations(
+                    metric.group, self.stations, start, end
                 )
-            done = self._done[(group, start, end)]
-            for metric in (m for m in wanted if m.group == group):
-                for station in asked:
-                    results[station.pk][metric.key] = _normalise(
-                        metric, done[station.pk][metric.key]
-                    )
+            done = self._done[(metric.group, start, end)]
+            for station in asked:
+                results[station.pk][metric.key] = _normalise(metric, done[station.pk][metric.key])
         return results
 
 
-def _raw_for_stations(
-    keys: list[str], stations: Sequence[Station], start: date, end: date
+def _group_for_stations(
+    group: str, stations: Sequence[Station], start: date, end: date
 ) -> dict[int, dict[str, Decimal | int | None]]:
-    """Every value of the keys' groups, {station id: {key: value}}, one query a group."""
-    if start > end:
-        raise ValueError("the period starts after it ends")
-    raw: dict[int, dict[str, Decimal | int | None]] = {s.pk: {} for s in stations}
-    for group in dict.fromkeys(get(k).group for k in keys):
-        query = _queries[group]
-        if query.for_stations is not None:
-            by_station = query.for_stations(stations, start, end)
-        else:
-            by_station = {s.pk: query.func(s, start, end) for s in stations}
-        for station in stations:
-            raw[station.pk].update(by_station[station.pk])
-    return raw
+    """Every value of a group for each station: one query for all of them when the group was
+    registered for many stations, else one per station (test metrics)."""
+    query = _queries[group]
+    if query.for_stations is not None:
+        return query.for_stations(stations, start, end)
+    return {s.pk: query.func(s, start, end) for s in stations}
 
 
 _PLACES = {Kind.COUNT: Decimal("1"), Kind.RATE: Decimal("0.01"), Kind.MONEY: Decimal("0.01")}
