@@ -272,14 +272,13 @@ def overview(user: Any, station: Station, today: date, year: int | None = None) 
             Figure(
                 _("Budget executed"),
                 f"{report.budget.rate or '—'}%",
-                link(user, "budget.view_budgetline", "budget:execution"),
+                link(user, "budget.view_budgetline", "budget:execution", year=as_of.year),
                 note=_("time gone %(share)s%%") % {"share": share},
                 status=report.budget.status,
                 testid="figure-budget",
             ),
         ]
-        adjusted = values["budget.adjusted"] or Decimal(0)
-        charts.append(_budget_chart(station, as_of, adjusted))
+    charts.append(_budget_chart(station, as_of, values["budget.adjusted"] or Decimal(0)))
     return Overview(
         station=station,
         as_of=as_of,
@@ -319,11 +318,12 @@ def inbox(user: Any, station: Station, today: date, now: datetime) -> list[Inbox
     """What waits for the station head, each entry where the user may read its list."""
     items = []
     if user.has_perm("cases.view_ticket"):
-        tickets = list(cases_attention.overdue_tickets(user, station, now)[:50])
+        overdue = cases_attention.overdue_tickets(user, station, now)
+        tickets = list(overdue[:5])
         items.append(
             InboxItem(
                 _("Tickets past their deadline"),
-                len(tickets),
+                overdue.count(),
                 link(user, "cases.view_ticket", "cases:ticket_list"),
                 "inbox-tickets",
                 [
@@ -333,7 +333,7 @@ def inbox(user: Any, station: Station, today: date, now: datetime) -> list[Inbox
                         _("due %(when)s")
                         % {"when": timezone.localtime(t.deadline).strftime("%Y-%m-%d %H:%M")},
                     )
-                    for t in tickets[:5]
+                    for t in tickets
                 ],
             )
         )
@@ -443,8 +443,9 @@ class Work:
 def staff_work(user: Any, station: Station, today: date, now: datetime) -> Work:
     """Who is in the station and what is due today for the intake and street staff."""
     due = cases_attention.due_in_station(user, station)
-    tickets_due = list(cases_attention.tickets_due(user, station, today, now)[:50])
-    tickets_overdue = list(cases_attention.overdue_tickets(user, station, now)[:50])
+    # Every ticket due today or past it is listed: the staff's own work of the day.
+    tickets_due = list(cases_attention.tickets_due(user, station, today, now))
+    tickets_overdue = list(cases_attention.overdue_tickets(user, station, now))
     week = cases_attention.week_of(today)
     patrols = list(cases_attention.patrols_between(user, station, *week))
     board = link(user, "cases.view_stay", "cases:board")
