@@ -41,6 +41,7 @@ from rescue_station.scoping import user_stations
 from .charts import Chart, Series
 
 THIS_YEAR, LAST_YEAR = "#1f5fa8", "#9aa5b1"
+LISTED = 50  # rows of a list on a dashboard; its figure counts them all
 HEADLINE = ["cases.intakes", "cases.person_days", "minors.minors_in_station"]
 REGION = [*HEADLINE, "budget.adjusted", "budget.executed"]
 
@@ -443,9 +444,10 @@ class Work:
 def staff_work(user: Any, station: Station, today: date, now: datetime) -> Work:
     """Who is in the station and what is due today for the intake and street staff."""
     due = cases_attention.due_in_station(user, station)
-    # Every ticket due today or past it is listed: the staff's own work of the day.
     tickets_due = list(cases_attention.tickets_due(user, station, today, now))
-    tickets_overdue = list(cases_attention.overdue_tickets(user, station, now))
+    overdue = cases_attention.overdue_tickets(user, station, now)
+    overdue_count = overdue.count()
+    tickets_overdue = list(overdue[:LISTED])  # the most overdue; the figure counts them all
     week = cases_attention.week_of(today)
     patrols = list(cases_attention.patrols_between(user, station, *week))
     board = link(user, "cases.view_stay", "cases:board")
@@ -474,8 +476,8 @@ def staff_work(user: Any, station: Station, today: date, now: datetime) -> Work:
             _("Tickets due today"),
             count_text(len(tickets_due)),
             link(user, "cases.view_ticket", "cases:ticket_list"),
-            note=_("%(n)s past their deadline") % {"n": len(tickets_overdue)},
-            status="off_track" if tickets_overdue else "",
+            note=_("%(n)s past their deadline") % {"n": overdue_count},
+            status="off_track" if overdue_count else "",
         ),
         Figure(
             _("Patrols this week"),
