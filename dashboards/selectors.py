@@ -27,6 +27,7 @@ from performance import monitoring
 from performance.models import Evaluation, Framework
 from performance.monitoring_report import (
     STATUS_LABELS,
+    Judged,
     MonitoringReport,
     compute_forecasts,
     compute_monitoring,
@@ -507,7 +508,7 @@ def staff_work(user: Any, station: Station, today: date, now: datetime) -> Work:
 
 
 @dataclass(frozen=True)
-class CutRow:
+class CutRow(Judged):
     label: str
     code: str
     adjusted: str
@@ -515,10 +516,6 @@ class CutRow:
     rate: Decimal | None
     status: str
     url: str | None = None
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
 
 
 @dataclass
@@ -561,17 +558,25 @@ def _cut_rows(
     return rows
 
 
-def _rate_chart(chart_id: str, title: str, rows: list[CutRow], share: Decimal) -> Chart:
+def _rate_chart(
+    chart_id: str,
+    title: str,
+    labels: list[str],
+    rows: list[Any],
+    share: Decimal,
+    status: str = "status",
+) -> Chart:
+    """Execution rates (horizontal bars coloured by judgment) against the time gone."""
     return Chart(
         id=chart_id,
         title=title,
         kind="hbars",
-        categories=[r.label for r in rows],
+        categories=labels,
         series=[
             Series(
                 _("Executed to date (%)"),
                 [r.rate for r in rows],
-                statuses=[r.status for r in rows],
+                statuses=[getattr(r, status) for r in rows],
                 labels=True,
             )
         ],
@@ -620,8 +625,20 @@ def finance(user: Any, station: Station, year: int, today: date) -> Finance:
         cuts=cuts,
         behind=[r for r in lines if r.status != "on_track"],
         charts=[
-            _rate_chart("chart-sources", _("Execution by source"), by_source, share),
-            _rate_chart("chart-projects", _("Execution by project"), by_project, share),
+            _rate_chart(
+                "chart-sources",
+                _("Execution by source"),
+                [r.label for r in by_source],
+                by_source,
+                share,
+            ),
+            _rate_chart(
+                "chart-projects",
+                _("Execution by project"),
+                [r.label for r in by_project],
+                by_project,
+                share,
+            ),
         ],
         evaluation=evaluation,
         evaluation_framework=last,
@@ -697,22 +714,13 @@ def region(user: Any, year: int, today: date) -> Region:
     charts = []
     if rows:
         charts = [
-            Chart(
-                id="chart-region-budget",
-                title=_("Budget executed by station, against the time gone"),
-                kind="hbars",
-                categories=[r.station.name for r in rows],
-                series=[
-                    Series(
-                        _("Executed to date (%)"),
-                        [r.rate for r in rows],
-                        statuses=[r.budget_status for r in rows],
-                        labels=True,
-                    )
-                ],
-                percent=True,
-                mark=(share, _("time gone %(share)s%%") % {"share": share}),
-                links=[r.url for r in rows],
+            _rate_chart(
+                "chart-region-budget",
+                _("Budget executed by station, against the time gone"),
+                [r.station.name for r in rows],
+                rows,
+                share,
+                status="budget_status",
             ),
             Chart(
                 id="chart-region-forecast",

@@ -153,18 +153,11 @@ def _registered(key: str) -> bool:
 # ------------------------------------------------------------------ the form of one station
 
 
-@dataclass
-class BudgetRow:
-    """A source or a project: its budget and what was paid to date (万元), against the time."""
+class Judged:
+    """A row with a judgment (``status``): the word the printed form has for it, and the label
+    the page shows."""
 
-    name: str
-    adjusted: str
-    executed: str
-    rate: str | None
     status: str
-    ref: int | None = None  # the project's id, for a link
-
-    JSON_KEYS = ("name", "adjusted", "executed", "rate", "status")
 
     @property
     def printed_status(self) -> str:
@@ -176,7 +169,21 @@ class BudgetRow:
 
 
 @dataclass
-class BudgetPart:
+class BudgetRow(Judged):
+    """A source or a project: its budget and what was paid to date (万元), against the time."""
+
+    name: str
+    adjusted: str
+    executed: str
+    rate: str | None
+    status: str
+    ref: int | None = None  # the project's id, for a link
+
+    JSON_KEYS = ("name", "adjusted", "executed", "rate", "status")
+
+
+@dataclass
+class BudgetPart(Judged):
     adjusted: str
     executed: str
     rate: str | None
@@ -189,17 +196,9 @@ class BudgetPart:
     sources: list[BudgetRow] = field(default_factory=list)
     projects: list[BudgetRow] = field(default_factory=list)
 
-    @property
-    def printed_status(self) -> str:
-        return PRINTED_STATUS[self.status]
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
-
 
 @dataclass
-class MonitoringRow:
+class MonitoringRow(Judged):
     level1: str
     level2: str
     name: str
@@ -240,14 +239,6 @@ class MonitoringRow:
     @property
     def needs_notes(self) -> bool:
         return monitoring.Status(self.status).needs_notes
-
-    @property
-    def printed_status(self) -> str:
-        return PRINTED_STATUS[self.status]
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
 
     @property
     def note(self) -> str:
