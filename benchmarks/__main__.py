@@ -4,7 +4,10 @@ Builds (once) a benchmark station with BENCH_STAYS stays (default 200,000) sprea
 in the database of BENCH_DATABASE_URL (default: a SQLite file var/bench.sqlite3), then measures:
 - every registered metric of one year for that station (the query behind dashboards and the
   self-evaluation), median of 5 runs, and the peak Python memory of one run;
-- the demo's 2024 self-evaluation as JSON and as PDF, when the performance app provides them.
+- the demo's 2024 self-evaluation as JSON and as PDF, when the performance app provides them;
+- the dashboards on the benchmark station (with the demo's 2024 framework copied onto it): every
+  metric of both stations in one grouped call, the 31 July monitoring of its 2024, the station
+  head's overview of its 2024 (by month, this year against last), the stations side by side.
 Exits 1 when a measure misses its target.
 """
 
@@ -41,6 +44,12 @@ TARGETS = {
     "metrics_year_peak_mib": 50.0,
     "evaluation_json_seconds": 1.0,
     "evaluation_pdf_seconds": 3.0,
+    "metrics_two_stations_seconds": 1.5,
+    "monitoring_31_july_seconds": 2.0,
+    # 24 monthly queries (this year and last), each over every stay that can touch its month:
+    # about 5 s on SQLite with 200,000 stays on this machine.
+    "head_overview_seconds": 8.0,
+    "region_seconds": 2.0,
 }
 
 
@@ -100,6 +109,7 @@ def main() -> int:
             ),
             runs=3,
         )
+        results.update(_dashboards(station))
     failed = False
     print(f"benchmark station: {stays} stays, {len(registry.all_metrics())} metrics")
     for name, value in results.items():
@@ -108,6 +118,46 @@ def main() -> int:
         failed |= not ok
         print(f"{name:<28} {value:10.3f}   target <= {target:<6} {'ok' if ok else 'MISSED'}")
     return 1 if failed else 0
+
+
+def _dashboards(station) -> dict[str, float]:
+    """Time the dashboards' reads on the benchmark station next to the demo's."""
+    from dashboards.selectors import overview, region
+    from performance.models import Framework
+    from performance.monitoring_report import compute_monitoring
+    from performance.services import framework_create, indicator_save
+    from rescue_station.models import Station, User
+    from rescue_station.services import membership_grant
+
+    demo = Station.objects.get(code="zhuzhou")
+    source = Framework.objects.get(station=demo, year=2024)
+    admin = User.objects.get(username="admin")
+    framework = Framework.objects.filter(station=station, year=2024).first()
+    if framework is None:
+        framework = framework_create(station=station, year=2024, acting_user=admin)
+        for i in source.indicators.all():
+            indicator_save(
+                framework=framework,
+                acting_user=admin,
+                **{f: getattr(i, f) for f in ("order", "level1", "level2", "name", "comparator")},
+                **{f: getattr(i, f) for f in ("target", "unit", "weight", "metric_key")},
+            )
+    bureau = User.objects.get(username="bureau_supervisor")
+    membership_grant(user=bureau, station=station)
+    keys = [m.key for m in registry.all_metrics()]
+    both = [station, demo]
+    return {
+        "metrics_two_stations_seconds": _median_seconds(
+            lambda: registry.compute_for_stations(keys, both, date(2024, 1, 1), date(2024, 12, 31))
+        ),
+        "monitoring_31_july_seconds": _median_seconds(
+            lambda: compute_monitoring(framework, date(2024, 7, 31)), runs=3
+        ),
+        "head_overview_seconds": _median_seconds(
+            lambda: overview(bureau, station, date(2025, 12, 31), 2024), runs=3
+        ),
+        "region_seconds": _median_seconds(lambda: region(bureau, 2024, date(2025, 12, 31)), runs=3),
+    }
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The budget's metrics (money in yuan), computed by two queries for all eight.
+"""The budget's metrics (money in yuan), computed by two queries for all eight (and for every
+station asked at once, grouped by station).
 
 For a period [start, end]: initial and adjusted are those of the fiscal year that contains the
 end date (a budget is a year's); executed is the sum of the expenditures dated inside the period.
@@ -6,12 +7,13 @@ end date (a budget is a year's); executed is the sum of the expenditures dated i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from rescue_station.formatting import percent
 from rescue_station.models import Station
-from rescue_station.registry import Kind, Spec, register_group
+from rescue_station.registry import Kind, Spec, register_station_group
 
 from .models import BudgetLine, Expenditure, Nature
 from .selectors import cents, money_sum
@@ -74,33 +76,37 @@ SPECS = {
 }
 
 
-@register_group("budget.execution", SPECS)
-def budget_figures(station: Station, start: date, end: date) -> dict[str, Decimal | None]:
-    planned = (
-        BudgetLine.objects.for_station(station)
-        .filter(year=end.year)
-        .aggregate(sum_initial=money_sum("initial"), sum_adjusted=money_sum("adjusted"))
+@register_station_group("budget.execution", SPECS)
+def budget_figures(
+    stations: Sequence[Station], start: date, end: date
+) -> dict[int, dict[str, Decimal | None]]:
+    planned = BudgetLine.objects.filter(year=end.year).aggregate_by_station(
+        stations, sum_initial=money_sum("initial"), sum_adjusted=money_sum("adjusted")
     )
-    spent = (
-        Expenditure.objects.for_station(station)
-        .filter(date__range=(start, end))
-        .aggregate(
-            sum_executed=money_sum("amount"),
-            basic=money_sum("amount", line__nature__in=[Nature.PERSONNEL, Nature.PUBLIC]),
-            personnel=money_sum("amount", line__nature=Nature.PERSONNEL),
-            public=money_sum("amount", line__nature=Nature.PUBLIC),
-            project=money_sum("amount", line__nature=Nature.PROJECT),
-        )
+    spent = Expenditure.objects.filter(date__range=(start, end)).aggregate_by_station(
+        stations,
+        sum_executed=money_sum("amount"),
+        basic=money_sum("amount", line__nature__in=[Nature.PERSONNEL, Nature.PUBLIC]),
+        personnel=money_sum("amount", line__nature=Nature.PERSONNEL),
+        public=money_sum("amount", line__nature=Nature.PUBLIC),
+        project=money_sum("amount", line__nature=Nature.PROJECT),
     )
-    planned = {k: cents(v) for k, v in planned.items()}
-    spent = {k: cents(v) for k, v in spent.items()}
+    return {s.pk: _figures(planned[s.pk], spent[s.pk]) for s in stations}
+
+
+def _figures(planned: dict, spent: dict) -> dict[str, Decimal | None]:
+    """A station's figures from its grouped rows (empty rows: nothing planned or spent)."""
+    plan = {k: cents(planned.get(k)) for k in ("sum_initial", "sum_adjusted")}
+    paid = {
+        k: cents(spent.get(k)) for k in ("sum_executed", "basic", "personnel", "public", "project")
+    }
     return {
-        "budget.initial": planned["sum_initial"],
-        "budget.adjusted": planned["sum_adjusted"],
-        "budget.executed": spent["sum_executed"],
-        "budget.execution_rate": percent(spent["sum_executed"], planned["sum_adjusted"]),
-        "budget.executed_basic": spent["basic"],
-        "budget.executed_personnel": spent["personnel"],
-        "budget.executed_public": spent["public"],
-        "budget.executed_project": spent["project"],
+        "budget.initial": plan["sum_initial"],
+        "budget.adjusted": plan["sum_adjusted"],
+        "budget.executed": paid["sum_executed"],
+        "budget.execution_rate": percent(paid["sum_executed"], plan["sum_adjusted"]),
+        "budget.executed_basic": paid["basic"],
+        "budget.executed_personnel": paid["personnel"],
+        "budget.executed_public": paid["public"],
+        "budget.executed_project": paid["project"],
     }

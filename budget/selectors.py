@@ -21,7 +21,15 @@ from rescue_station.formatting import percent
 from rescue_station.models import Station
 
 from . import api
-from .models import NATURE_OFFICIAL, BudgetLine, Expenditure, FunctionClass, Nature, Project
+from .models import (
+    NATURE_OFFICIAL,
+    NATURE_ORDER,
+    BudgetLine,
+    Expenditure,
+    FunctionClass,
+    Nature,
+    Project,
+)
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -57,12 +65,17 @@ def year_lines(station: Station, year: int) -> QuerySet[BudgetLine]:
     return BudgetLine.objects.for_station(station).filter(year=year)
 
 
-def year_expenditures(station: Station, year: int) -> QuerySet[Expenditure]:
-    return Expenditure.objects.for_station(station).filter(line__year=year)
+def year_expenditures(
+    station: Station, year: int, as_of: date | None = None
+) -> QuerySet[Expenditure]:
+    """The expenditures of the year's lines; up to ``as_of`` (inclusive) when given."""
+    spent = Expenditure.objects.for_station(station).filter(line__year=year)
+    return spent.filter(date__lte=as_of) if as_of else spent
 
 
-def budget_block(*, station: Station, year: int) -> api.BudgetBlock:
-    """The funds block of the station's fiscal year (see ``budget.api.BudgetBlock``).
+def budget_block(*, station: Station, year: int, as_of: date | None = None) -> api.BudgetBlock:
+    """The funds block of the station's fiscal year (see ``budget.api.BudgetBlock``); executed
+    up to ``as_of`` when given (mid-year monitoring).
 
     Four queries: lines and expenditures, each once by nature (with the total) and once by source.
     """
@@ -78,7 +91,7 @@ def budget_block(*, station: Station, year: int) -> api.BudgetBlock:
         **{f"i{n}": money_sum("initial", **f) for n, f in enumerate(natures.values())},
         **{f"a{n}": money_sum("adjusted", **f) for n, f in enumerate(natures.values())},
     )
-    spent = year_expenditures(station, year).aggregate(
+    spent = year_expenditures(station, year, as_of).aggregate(
         sum_executed=money_sum("amount"),
         **{
             f"e{n}": money_sum("amount", **{f"line__{k}": v for k, v in f.items()})
@@ -90,7 +103,7 @@ def budget_block(*, station: Station, year: int) -> api.BudgetBlock:
         for n, name in enumerate(natures)
     }
     by_source = {name: api.Amounts() for name in api.SOURCES}
-    for name, amounts in _grouped(station, year, "source__name").items():
+    for name, amounts in _grouped(station, year, "source__name", as_of=as_of).items():
         by_source[name] = api.Amounts(*amounts)
     return api.BudgetBlock(
         station_code=station.code,
@@ -106,9 +119,10 @@ def budget_block(*, station: Station, year: int) -> api.BudgetBlock:
 
 
 def _grouped(
-    station: Station, year: int, *group: str, **filter_: Any
+    station: Station, year: int, *group: str, as_of: date | None = None, **filter_: Any
 ) -> dict[Any, tuple[Decimal, Decimal, Decimal]]:
-    """(initial, adjusted, executed) by the values of ``group`` (paths from the budget line).
+    """(initial, adjusted, executed) by the values of ``group`` (paths from the budget line);
+    executed up to ``as_of`` when given.
 
     A key is the value of the one path, or a tuple of the values of several.
     """
@@ -121,7 +135,9 @@ def _grouped(
     lines = year_lines(station, year).filter(**filter_)
     for row in lines.values(*group).annotate(i=money_sum("initial"), a=money_sum("adjusted")):
         result.setdefault(key_of(row), [ZERO, ZERO, ZERO])[:2] = [cents(row["i"]), cents(row["a"])]
-    spent = year_expenditures(station, year).filter(**{f"line__{k}": v for k, v in filter_.items()})
+    spent = year_expenditures(station, year, as_of).filter(
+        **{f"line__{k}": v for k, v in filter_.items()}
+    )
     prefixed = [f"line__{g}" for g in group]
     for row in spent.values(*prefixed).annotate(e=money_sum("amount")):
         result.setdefault(key_of(row, "line__"), [ZERO, ZERO, ZERO])[2] = cents(row["e"])
@@ -185,10 +201,14 @@ def amounts_tuple(a: api.Amounts) -> tuple[Decimal, Decimal, Decimal]:
     return a.initial, a.adjusted, a.executed
 
 
-def rows_by_function(station: Station, year: int, nature: str | None = None) -> list[ExecutionRow]:
+def rows_by_function(
+    station: Station, year: int, nature: str | None = None, as_of: date | None = None
+) -> list[ExecutionRow]:
     """By function code (项), of every nature or of one."""
     filter_ = {"nature": nature} if nature else {}
-    grouped = _grouped(station, year, "function_class__code", "function_class__name", **filter_)
+    grouped = _grouped(
+        station, year, "function_class__code", "function_class__name", as_of=as_of, **filter_
+    )
     return [
         ExecutionRow(label=name, code=code, initial=i, adjusted=a, executed=e)
         for (code, name), (i, a, e) in sorted(grouped.items())
@@ -217,9 +237,9 @@ def rows_by_function_tree(station: Station, year: int) -> list[ExecutionRow]:
     return tree
 
 
-def rows_by_project(station: Station, year: int) -> list[ExecutionRow]:
+def rows_by_project(station: Station, year: int, as_of: date | None = None) -> list[ExecutionRow]:
     """The year's projects: their lines' budget and execution, allocated and carried forward."""
-    grouped = _grouped(station, year, "project")
+    grouped = _grouped(station, year, "project", as_of=as_of)
     rows = []
     projects = (
         Project.objects.for_station(station).filter(year=year).select_related("function_class")
@@ -272,15 +292,23 @@ def year_share(year: int, on: date) -> Decimal:
     return percent(on.timetuple().tm_yday, days) or ZERO
 
 
-def monthly(station: Station, year: int, adjusted: Decimal, today: date) -> list[MonthRow]:
-    """Executed by month, cumulative, against the share of the year gone at each month's end."""
-    by_month = dict(
-        year_expenditures(station, year)
+def _executed_by_month(
+    station: Station, year: int, as_of: date | None = None
+) -> dict[int, Decimal]:
+    """{month: sum of the expenditures dated in it} in one query (up to ``as_of`` if given)."""
+    return dict(
+        year_expenditures(station, year, as_of)
         .annotate(m=ExtractMonth("date"))
+        .order_by()
         .values("m")
         .annotate(e=money_sum("amount"))
         .values_list("m", "e")
     )
+
+
+def monthly(station: Station, year: int, adjusted: Decimal, today: date) -> list[MonthRow]:
+    """Executed by month, cumulative, against the share of the year gone at each month's end."""
+    by_month = _executed_by_month(station, year)
     rows, cumulative = [], ZERO
     for month in range(1, 13):
         month_end = date(year, month, calendar.monthrange(year, month)[1])
@@ -298,6 +326,58 @@ def monthly(station: Station, year: int, adjusted: Decimal, today: date) -> list
             )
         )
     return rows
+
+
+def execution_to_date(*, station: Station, year: int, as_of: date) -> api.Execution:
+    """``budget.api.Execution``: the cuts of the execution tables, executed up to ``as_of``."""
+    block = budget_block(station=station, year=year, as_of=as_of)
+
+    def cut(row: ExecutionRow, ref: int | None = None) -> api.Cut:
+        return api.Cut(row.label.strip("　"), row.adjusted, row.executed, row.code, ref)
+
+    lines = (
+        year_lines(station, year)
+        .select_related("source", "function_class", "project")
+        .annotate(executed=money_sum("expenditures__amount", expenditures__date__lte=as_of))
+        .order_by(NATURE_ORDER, "function_class__code", "pk")
+    )
+    return api.Execution(
+        year=year,
+        as_of=as_of,
+        total=block.total,
+        by_source=[cut(r) for r in rows_by_source(block)],
+        by_nature=[cut(r) for r in rows_by_nature(block)],
+        by_function=[cut(r) for r in rows_by_function(station, year, as_of=as_of)],
+        by_project=[cut(r, r.extra["project"].pk) for r in rows_by_project(station, year, as_of)],
+        lines=[
+            api.Cut(
+                line_label(line),
+                line.adjusted,
+                cents(line.executed),
+                line.function_class.code,
+                line.pk,
+            )
+            for line in lines
+        ],
+    )
+
+
+def line_label(line: BudgetLine) -> str:
+    """A budget line as the execution tables name it: its project or description, its source."""
+    what = line.project.name if line.project_id else line.description or nature_label(line.nature)
+    return f"{what}（{line.source.name}）"
+
+
+def monthly_executed(*, station: Station, year: int, as_of: date) -> list[api.Month]:
+    """``budget.api.monthly_executed``: one query, by month of the expenditures' dates."""
+    by_month = _executed_by_month(station, year, as_of)
+    months, cumulative = [], ZERO
+    last = as_of.month if as_of.year == year else (12 if as_of.year > year else 0)
+    for month in range(1, last + 1):
+        executed = cents(by_month.get(month, ZERO))
+        cumulative += executed
+        months.append(api.Month(month, executed, cumulative))
+    return months
 
 
 def nature_label(nature: str) -> str:

@@ -491,6 +491,17 @@ class StayFilterForm(forms.Form):
         choices=[("", _("All")), ("yes", _("Present")), ("no", _("Departed"))],
         required=False,
     )
+    # The stays behind a figure of the dashboards: its intakes (救助人次) or its person-days
+    # (人天次), both without the requests that ended in help refused.
+    counted = forms.ChoiceField(
+        label=_("Counted in"),
+        choices=[
+            ("", _("All")),
+            ("intakes", _("Intakes (admitted in the period)")),
+            ("stayed", _("Person-days (in the station during the period)")),
+        ],
+        required=False,
+    )
 
 
 class PeriodFilterForm(forms.Form):

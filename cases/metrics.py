@@ -1,13 +1,17 @@
 """The cases app's metrics: one query per table, each metric defined in its Spec's doc.
 
+Each group computes many stations in its one query, grouped by station (see the registry).
+
 A period is [start, end], both local dates (Asia/Shanghai) inclusive. Rates are percent with 2
 places (``rescue_station.formatting.percent``), None when the denominator is 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -30,7 +34,7 @@ from django.utils import timezone
 from rescue_station import selectors
 from rescue_station.formatting import percent
 from rescue_station.models import Station
-from rescue_station.registry import Kind, Spec, register_group
+from rescue_station.registry import Kind, Spec, register_station_group
 
 from .models import (
     NEEDS_TREATMENT,
@@ -80,6 +84,12 @@ def person_days_expression(start: date, end: date, today: date) -> Case:
 
 def _days(value: timedelta | None) -> int:
     return value.days if value else 0
+
+
+def _counts(rows: dict[int, dict[str, Any]], **keys: str) -> dict[int, Values]:
+    """{station id: {metric key: count}} from grouped rows (``keys``: metric key -> row name);
+    a station without records counts 0."""
+    return {pk: {key: row.get(name) or 0 for key, name in keys.items()} for pk, row in rows.items()}
 
 
 STAYS = {
@@ -161,8 +171,8 @@ def _today() -> date:
     return selectors.local_today()
 
 
-@register_group("cases.stays", STAYS)
-def stay_metrics(station: Station, start: date, end: date) -> Values:
+@register_station_group("cases.stays", STAYS)
+def stay_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
     today = _today()
     admitted = Q(admitted_on__gte=start, admitted_on__lte=end)
     left = Q(left_on__gte=start, left_on__lte=end)
@@ -173,15 +183,16 @@ def stay_metrics(station: Station, start: date, end: date) -> Values:
     referred = Exists(MedicalReferral.objects.filter(stay=OuterRef("pk")))
     traced = Exists(TracingEffort.objects.filter(stay=OuterRef("pk")))
     cared = Q(care_food=True, care_lodging=True, care_clothing=True)
-    row = (
-        Stay.objects.for_station(station)
+    rows = (
+        Stay.objects
         # A refused request was never taken in: not an intake, no person-days, no departure.
         .exclude(exit_type=ExitType.HELP_REFUSED)
         # Every stay that can touch the period: admitted before its end, not gone before its start.
         .filter(admitted_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .annotate(referred=referred, traced=traced)
-        .aggregate(
+        .aggregate_by_station(
+            stations,
             intakes=Count("pk", filter=admitted),
             person_days=Sum(person_days_expression(start, end, today)),
             family=Count("pk", filter=left & Q(exit_type=ExitType.FAMILY_PICKUP)),
@@ -196,20 +207,27 @@ def stay_metrics(station: Station, start: date, end: date) -> Values:
             satisfied=Count("pk", filter=left & Q(satisfaction=Satisfaction.SATISFIED)),
         )
     )
+    return {pk: _stay_values(row) for pk, row in rows.items()}
+
+
+def _stay_values(row: dict[str, Any]) -> Values:
+    def count(key: str) -> int:
+        return row.get(key) or 0  # a station without stays has an empty row
+
     return {
-        "cases.intakes": row["intakes"],
-        "cases.person_days": _days(row["person_days"]),
-        "cases.family_pickups": row["family"],
-        "cases.escorted_home": row["escorted"],
-        "cases.temperature_check_rate": percent(row["temperature"], row["intakes"]),
-        "cases.sick_treated_rate": percent(row["sick_treated"], row["sick"]),
-        "cases.tracing_coverage_rate": percent(row["special_traced"], row["special"]),
-        "cases.care_rate": percent(row["cared"], row["intakes"]),
-        "cases.satisfaction_rate": percent(row["satisfied"], row["answered"]),
+        "cases.intakes": count("intakes"),
+        "cases.person_days": _days(row.get("person_days")),
+        "cases.family_pickups": count("family"),
+        "cases.escorted_home": count("escorted"),
+        "cases.temperature_check_rate": percent(count("temperature"), count("intakes")),
+        "cases.sick_treated_rate": percent(count("sick_treated"), count("sick")),
+        "cases.tracing_coverage_rate": percent(count("special_traced"), count("special")),
+        "cases.care_rate": percent(count("cared"), count("intakes")),
+        "cases.satisfaction_rate": percent(count("satisfied"), count("answered")),
     }
 
 
-@register_group(
+@register_station_group(
     "cases.tracing",
     {
         "cases.tracing_successes": Spec(
@@ -221,16 +239,14 @@ def stay_metrics(station: Station, start: date, end: date) -> Values:
         )
     },
 )
-def tracing_metrics(station: Station, start: date, end: date) -> Values:
-    count = (
-        TracingEffort.objects.for_station(station)
-        .filter(result=TracingResult.SUCCESS, done_on__gte=start, done_on__lte=end)
-        .aggregate(n=Count("stay", distinct=True))["n"]
-    )
-    return {"cases.tracing_successes": count}
+def tracing_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
+    rows = TracingEffort.objects.filter(
+        result=TracingResult.SUCCESS, done_on__gte=start, done_on__lte=end
+    ).aggregate_by_station(stations, n=Count("stay", distinct=True))
+    return _counts(rows, **{"cases.tracing_successes": "n"})
 
 
-@register_group(
+@register_station_group(
     "cases.long_stays",
     {
         "cases.hukou_registrations": Spec(
@@ -247,8 +263,9 @@ def tracing_metrics(station: Station, start: date, end: date) -> Values:
         ),
     },
 )
-def long_stay_metrics(station: Station, start: date, end: date) -> Values:
-    row = LongStay.objects.for_station(station).aggregate(
+def long_stay_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
+    rows = LongStay.objects.aggregate_by_station(
+        stations,
         hukou=Count("pk", filter=Q(hukou_registered_on__gte=start, hukou_registered_on__lte=end)),
         hardship=Count(
             "pk",
@@ -257,13 +274,13 @@ def long_stay_metrics(station: Station, start: date, end: date) -> Values:
             ),
         ),
     )
-    return {
-        "cases.hukou_registrations": row["hukou"],
-        "cases.special_hardship_enrolled": row["hardship"],
-    }
+    return _counts(
+        rows,
+        **{"cases.hukou_registrations": "hukou", "cases.special_hardship_enrolled": "hardship"},
+    )
 
 
-@register_group(
+@register_station_group(
     "cases.patrols",
     {
         "cases.street_patrols": Spec(
@@ -278,22 +295,20 @@ def long_stay_metrics(station: Station, start: date, end: date) -> Values:
         ),
     },
 )
-def patrol_metrics(station: Station, start: date, end: date) -> Values:
-    row = (
-        StreetPatrol.objects.for_station(station)
-        .filter(patrol_date__gte=start, patrol_date__lte=end)
-        .aggregate(
-            patrols=Count("pk"),
-            assisted=Coalesce(Sum(F("helped_in_place") + F("brought_in")), 0),
-        )
+def patrol_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
+    rows = StreetPatrol.objects.filter(
+        patrol_date__gte=start, patrol_date__lte=end
+    ).aggregate_by_station(
+        stations,
+        patrols=Count("pk"),
+        assisted=Coalesce(Sum(F("helped_in_place") + F("brought_in")), 0),
     )
-    return {
-        "cases.street_patrols": row["patrols"],
-        "cases.street_persons_assisted": row["assisted"],
-    }
+    return _counts(
+        rows, **{"cases.street_patrols": "patrols", "cases.street_persons_assisted": "assisted"}
+    )
 
 
-@register_group(
+@register_station_group(
     "cases.areas",
     {
         "cases.campaign_area_coverage_rate": Spec(
@@ -305,23 +320,31 @@ def patrol_metrics(station: Station, start: date, end: date) -> Values:
         )
     },
 )
-def area_metrics(station: Station, start: date, end: date) -> Values:
+def area_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
     visited = StreetPatrol.objects.filter(
         areas_covered=OuterRef("pk"),
         campaign__in=[Campaign.WINTER, Campaign.SUMMER],
         patrol_date__gte=start,
         patrol_date__lte=end,
     )
-    row = (
-        GatheringArea.objects.for_station(station)
-        .filter(active=True)
+    rows = (
+        GatheringArea.objects.filter(active=True)
         .annotate(visited=Exists(visited))
-        .aggregate(areas=Count("pk"), covered=Count("pk", filter=Q(visited=True)))
+        .aggregate_by_station(
+            stations, areas=Count("pk"), covered=Count("pk", filter=Q(visited=True))
+        )
     )
-    return {"cases.campaign_area_coverage_rate": percent(row["covered"], row["areas"])}
+    return {
+        pk: {
+            "cases.campaign_area_coverage_rate": percent(
+                row.get("covered") or 0, row.get("areas") or 0
+            )
+        }
+        for pk, row in rows.items()
+    }
 
 
-@register_group(
+@register_station_group(
     "cases.tickets",
     {
         "cases.hotline_tickets": Spec(
@@ -346,26 +369,26 @@ def area_metrics(station: Station, start: date, end: date) -> Values:
         ),
     },
 )
-def ticket_metrics(station: Station, start: date, end: date) -> Values:
+def ticket_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
     now = timezone.now()
-    row = (
-        Ticket.objects.for_station(station)
-        .filter(received_on__gte=start, received_on__lte=end)
-        .aggregate(
-            hotline=Count("pk", filter=Q(channel=TicketChannel.HOTLINE)),
-            platform=Count("pk", filter=Q(channel=TicketChannel.PLATFORM)),
-            due=Count("pk", filter=Q(handled_at__isnull=False) | Q(deadline__lt=now)),
-            timely=Count("pk", filter=Q(handled_at__lte=F("deadline"))),
-        )
+    rows = Ticket.objects.filter(received_on__gte=start, received_on__lte=end).aggregate_by_station(
+        stations,
+        hotline=Count("pk", filter=Q(channel=TicketChannel.HOTLINE)),
+        platform=Count("pk", filter=Q(channel=TicketChannel.PLATFORM)),
+        due=Count("pk", filter=Q(handled_at__isnull=False) | Q(deadline__lt=now)),
+        timely=Count("pk", filter=Q(handled_at__lte=F("deadline"))),
     )
     return {
-        "cases.hotline_tickets": row["hotline"],
-        "cases.platform_dispatches": row["platform"],
-        "cases.ticket_timely_rate": percent(row["timely"], row["due"]),
+        pk: {
+            "cases.hotline_tickets": row.get("hotline") or 0,
+            "cases.platform_dispatches": row.get("platform") or 0,
+            "cases.ticket_timely_rate": percent(row.get("timely") or 0, row.get("due") or 0),
+        }
+        for pk, row in rows.items()
     }
 
 
-@register_group(
+@register_station_group(
     "cases.safety_checks",
     {
         "cases.safety_hazards_fixed": Spec(
@@ -376,16 +399,14 @@ def ticket_metrics(station: Station, start: date, end: date) -> Values:
         )
     },
 )
-def safety_check_metrics(station: Station, start: date, end: date) -> Values:
-    count = (
-        SafetyCheck.objects.for_station(station)
-        .filter(hazard_found=True, fixed_on__gte=start, fixed_on__lte=end)
-        .count()
-    )
-    return {"cases.safety_hazards_fixed": count}
+def safety_check_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
+    rows = SafetyCheck.objects.filter(
+        hazard_found=True, fixed_on__gte=start, fixed_on__lte=end
+    ).aggregate_by_station(stations, n=Count("pk"))
+    return _counts(rows, **{"cases.safety_hazards_fixed": "n"})
 
 
-@register_group(
+@register_station_group(
     "cases.safety_incidents",
     {
         "cases.safety_incidents": Spec(
@@ -396,10 +417,10 @@ def safety_check_metrics(station: Station, start: date, end: date) -> Values:
         )
     },
 )
-def safety_incident_metrics(station: Station, start: date, end: date) -> Values:
-    count = (
-        SafetyIncident.objects.for_station(station)
-        .filter(occurred_on__gte=start, occurred_on__lte=end)
-        .count()
-    )
-    return {"cases.safety_incidents": count}
+def safety_incident_metrics(
+    stations: Sequence[Station], start: date, end: date
+) -> dict[int, Values]:
+    rows = SafetyIncident.objects.filter(
+        occurred_on__gte=start, occurred_on__lte=end
+    ).aggregate_by_station(stations, n=Count("pk"))
+    return _counts(rows, **{"cases.safety_incidents": "n"})

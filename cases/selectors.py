@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rescue_station import selectors as core_selectors
@@ -63,10 +63,25 @@ def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> Quer
             # A minor's row is listed without name or ID: a match on them would tell who it is.
             by_identity &= Q(is_minor=False)
         stays = stays.filter(by_identity | Q(person__placeholder_no__icontains=q))
-    if filters.get("start"):
-        stays = stays.filter(admitted_on__gte=filters["start"])
-    if filters.get("end"):
-        stays = stays.filter(admitted_on__lte=filters["end"])
+    if filters.get("counted"):
+        stays = stays.exclude(exit_type=ExitType.HELP_REFUSED)
+    if filters.get("counted") == "stayed":
+        # The stays with nights inside the period (DESIGN.md's person-days rule): still here,
+        # or gone after its first day, or a same-day stay inside it.
+        if filters.get("start"):
+            start = filters["start"]
+            stays = stays.filter(
+                Q(left_on__isnull=True)
+                | Q(left_on__gt=start)
+                | Q(left_on=F("admitted_on"), admitted_on__gte=start)
+            )
+        if filters.get("end"):
+            stays = stays.filter(admitted_on__lte=filters["end"])
+    else:
+        if filters.get("start"):
+            stays = stays.filter(admitted_on__gte=filters["start"])
+        if filters.get("end"):
+            stays = stays.filter(admitted_on__lte=filters["end"])
     if filters.get("source"):
         stays = stays.filter(source=filters["source"])
     if filters.get("exit_type"):

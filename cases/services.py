@@ -374,16 +374,23 @@ def extension_request(*, stay: Stay, acting_user: Any, days: int, reason: str) -
 
 
 @transaction.atomic
-def extension_decide(*, extension: StayExtension, acting_user: Any, approve: bool) -> StayExtension:
-    """The station head approves or refuses an extension (permission cases.approve_extension)."""
+def extension_decide(
+    *, extension: StayExtension, acting_user: Any, approve: bool, reason: str = ""
+) -> StayExtension:
+    """The station head approves or refuses an extension (permission cases.approve_extension).
+
+    A refusal says why; the reason given (for a refusal or an approval) is kept as the reason of
+    the decision's history row, shown in the stay's history."""
     if not acting_user.has_perm("cases.approve_extension"):
         raise ValidationError(_("Only the station head can decide on an extension."))
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(_("This extension has already been decided."))
+    if not approve and not reason.strip():
+        raise ValidationError(_("Say why the extension is refused."))
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_by = acting_user
     extension.decided_at = timezone.now()
-    return save_audited(extension, acting_user=acting_user)
+    return save_audited(extension, acting_user=acting_user, reason=reason.strip())
 
 
 LEAVE_ALONE_AGE = 16

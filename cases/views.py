@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -331,21 +332,26 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_for_user_or_404(StayExtension, request.user, pk=pk)
     decision = request.POST.get("decision")
+    # Back to where the decision was made (the stay, or the station head's inbox).
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("cases:stay_detail", args=[extension.stay_id])
     if decision not in ("approve", "refuse"):
         # Anything but the two buttons' values changes nothing (it used to count as a refusal).
         messages.error(request, _("Choose to approve or to refuse the extension."))
-        return redirect("cases:stay_detail", pk=extension.stay_id)
+        return redirect(back)
     try:
         services.extension_decide(
             extension=extension,
             acting_user=request.user,
             approve=decision == "approve",
+            reason=request.POST.get("reason", ""),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The extension is decided."))
-    return redirect("cases:stay_detail", pk=extension.stay_id)
+    return redirect(back)
 
 
 @permission_required("cases.change_stay", raise_exception=True)

@@ -7,6 +7,7 @@ on assessments).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_noop
 from cases.models import Stay
 from rescue_station.formatting import percent
 from rescue_station.models import Station
-from rescue_station.registry import Kind, Spec, register_group
+from rescue_station.registry import Kind, Spec, register_station_group
 
 from .models import (
     Activity,
@@ -55,17 +56,22 @@ IN_STATION = {
 }
 
 
-@register_group("minors.in_station", IN_STATION)
-def in_station(station: Station, start: date, end: date) -> dict[str, Value]:
+@register_station_group("minors.in_station", IN_STATION)
+def in_station(stations: Sequence[Station], start: date, end: date) -> dict[int, dict[str, Value]]:
     counselled = CounsellingSession.objects.filter(case__stay=OuterRef("pk"))
-    row = (
-        Stay.objects.filter(station=station, is_minor=True, admitted_on__range=(start, end))
+    rows = (
+        Stay.objects.filter(is_minor=True, admitted_on__range=(start, end))
         .annotate(has_counselling=Exists(counselled))
-        .aggregate(total=Count("pk"), counselled=Count("pk", filter=Q(has_counselling=True)))
+        .aggregate_by_station(
+            stations, total=Count("pk"), counselled=Count("pk", filter=Q(has_counselling=True))
+        )
     )
     return {
-        "minors.minors_in_station": row["total"],
-        "minors.counselling_rate": percent(row["counselled"], row["total"]),
+        pk: {
+            "minors.minors_in_station": row.get("total") or 0,
+            "minors.counselling_rate": percent(row.get("counselled") or 0, row.get("total") or 0),
+        }
+        for pk, row in rows.items()
     }
 
 
@@ -144,7 +150,7 @@ REGISTRY = {
 }
 
 
-def _children_row(station: Station, start: date, end: date) -> dict[str, int]:
+def _children_rows(stations: Sequence[Station], start: date, end: date) -> dict[int, dict]:
     period = (start, end)
     visited = Visit.objects.filter(child=OuterRef("pk"), visited_on__range=period)
     followed = FollowUp.objects.filter(child=OuterRef("pk"), started_on__lte=end).filter(
@@ -166,27 +172,24 @@ def _children_row(station: Station, start: date, end: date) -> dict[str, int]:
         | Q(has_intervening=True)
         | Q(has_in_activity=True)
     )
-    return (
-        Child.objects.filter(station=station)
-        .annotate(
-            has_visited=Exists(visited),
-            has_followed=Exists(followed),
-            has_assessed=Exists(assessed),
-            has_intervened=Exists(intervened),
-            has_intervening=Exists(intervening),
-            has_in_activity=Exists(in_activity),
-        )
-        .aggregate(
-            visited=Count("pk", filter=Q(has_visited=True)),
-            followed=Count("pk", filter=Q(has_followed=True)),
-            served=Count("pk", filter=served),
-            reported=Count("pk", filter=reported),
-            reported_intervened=Count("pk", filter=reported & Q(has_intervened=True)),
-        )
+    return Child.objects.annotate(
+        has_visited=Exists(visited),
+        has_followed=Exists(followed),
+        has_assessed=Exists(assessed),
+        has_intervened=Exists(intervened),
+        has_intervening=Exists(intervening),
+        has_in_activity=Exists(in_activity),
+    ).aggregate_by_station(
+        stations,
+        visited=Count("pk", filter=Q(has_visited=True)),
+        followed=Count("pk", filter=Q(has_followed=True)),
+        served=Count("pk", filter=served),
+        reported=Count("pk", filter=reported),
+        reported_intervened=Count("pk", filter=reported & Q(has_intervened=True)),
     )
 
 
-def _activities_row(station: Station, start: date, end: date) -> dict[str, int]:
+def _activities_rows(stations: Sequence[Station], start: date, end: date) -> dict[int, dict]:
     named = (
         Activity.children.through.objects.filter(activity=OuterRef("pk"))
         .order_by()
@@ -195,33 +198,47 @@ def _activities_row(station: Station, start: date, end: date) -> dict[str, int]:
         .values("n")
     )
     is_class = Q(kind=ActivityKind.CLASS)
-    row = (
-        Activity.objects.filter(station=station, held_on__range=(start, end))
+    rows = (
+        Activity.objects.filter(held_on__range=(start, end))
         .annotate(named=Coalesce(Subquery(named, output_field=IntegerField()), 0))
-        .aggregate(
+        .aggregate_by_station(
+            stations,
             classes=Sum("sessions", filter=is_class),
             class_students=Sum("participants", filter=is_class),
             care=Sum("sessions", filter=~is_class),
             unlinked=Sum(F("participants") - F("named")),
         )
     )
-    return {k: v or 0 for k, v in row.items()}
-
-
-@register_group("minors.registry", REGISTRY)
-def registry_and_activities(station: Station, start: date, end: date) -> dict[str, Value]:
-    children = _children_row(station, start, end)
-    activities = _activities_row(station, start, end)
-    assessments = GuardianshipAssessment.objects.filter(
-        child__station=station, assessed_on__range=(start, end)
-    ).count()
     return {
-        "minors.children_visited": children["visited"],
-        "minors.children_long_term_followup": children["followed"],
-        "minors.guardianship_assessments": assessments,
-        "minors.intervention_rate": percent(children["reported_intervened"], children["reported"]),
-        "minors.classes": activities["classes"],
-        "minors.class_students": activities["class_students"],
-        "minors.care_activities": activities["care"],
-        "minors.children_cared_for": children["served"] + activities["unlinked"],
+        pk: {k: row.get(k) or 0 for k in ("classes", "class_students", "care", "unlinked")}
+        for pk, row in rows.items()
     }
+
+
+@register_station_group("minors.registry", REGISTRY)
+def registry_and_activities(
+    stations: Sequence[Station], start: date, end: date
+) -> dict[int, dict[str, Value]]:
+    children = _children_rows(stations, start, end)
+    activities = _activities_rows(stations, start, end)
+    assessments = GuardianshipAssessment.objects.filter(
+        assessed_on__range=(start, end)
+    ).aggregate_by_station(stations, n=Count("pk"))
+    result = {}
+    for station in stations:
+        child = {k: v or 0 for k, v in children[station.pk].items()}
+        activity = activities[station.pk]
+        count = child.get
+        result[station.pk] = {
+            "minors.children_visited": count("visited", 0),
+            "minors.children_long_term_followup": count("followed", 0),
+            "minors.guardianship_assessments": assessments[station.pk].get("n") or 0,
+            "minors.intervention_rate": percent(
+                count("reported_intervened", 0), count("reported", 0)
+            ),
+            "minors.classes": activity["classes"],
+            "minors.class_students": activity["class_students"],
+            "minors.care_activities": activity["care"],
+            "minors.children_cared_for": count("served", 0) + activity["unlinked"],
+        }
+    return result

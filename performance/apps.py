@@ -8,4 +8,5 @@ class PerformanceConfig(AppConfig):
     # (url name, label, permission): see rescue_station.navigation.
     nav_items = [
         ("performance:index", _("Performance self-evaluation"), "performance.view_framework"),
+        ("performance:monitoring_index", _("Mid-year monitoring"), "performance.view_framework"),
     ]

@@ -291,3 +291,50 @@ class CopyForm(forms.Form):
 
     def rows(self) -> list[tuple[Any, Any]]:
         return [(line, self[f"target-{line.indicator.pk}"]) for line in self.lines]
+
+
+class MonitoringNotesForm(forms.Form):
+    """The cause and measure of each monitored line (and of the budget execution)."""
+
+    def __init__(self, *args: Any, rows: list[Any], budget: Any, **kwargs: Any) -> None:
+        """``rows`` are the form's lines (MonitoringRow), ``budget`` its budget part."""
+        super().__init__(*args, **kwargs)
+        self.row_ids = [r.indicator_id for r in rows if r.indicator_id]
+        textarea = forms.Textarea(attrs={"rows": 2})
+        for name, value in (("budget_cause", budget.cause), ("budget_measure", budget.measure)):
+            self.fields[name] = forms.CharField(
+                label=_("Cause") if name.endswith("cause") else _("Measure"),
+                required=False,
+                initial=value,
+                widget=textarea,
+                max_length=2000,
+            )
+        for row in rows:
+            if not row.indicator_id:
+                continue
+            self.fields[f"cause-{row.indicator_id}"] = forms.CharField(
+                label=_("Cause"),
+                required=False,
+                initial=row.cause,
+                widget=textarea,
+                max_length=2000,
+            )
+            self.fields[f"measure-{row.indicator_id}"] = forms.CharField(
+                label=_("Measure"),
+                required=False,
+                initial=row.measure,
+                widget=textarea,
+                max_length=2000,
+            )
+
+    def notes(self) -> dict[int, tuple[str, str]]:
+        return {
+            pk: (self.cleaned_data[f"cause-{pk}"], self.cleaned_data[f"measure-{pk}"])
+            for pk in self.row_ids
+        }
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -315,3 +315,92 @@ class ReportSection(Versioned):
     @property
     def order(self) -> int:
         return list(self.Key.values).index(self.key)
+
+
+class Monitoring(models.Model):
+    """The mid-year monitoring (绩效运行监控) of a framework's year, as the station sends it to the
+    finance bureau: the cause and measure of each line at risk (kept with the year, whatever the
+    as-of date), and once sent, the date it was made on and the form as sent (frozen JSON)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+
+    framework = models.OneToOneField(
+        Framework, on_delete=models.PROTECT, related_name="monitoring", verbose_name=_("framework")
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
+    budget_cause = models.TextField(_("budget execution: cause"), blank=True)
+    budget_measure = models.TextField(_("budget execution: measure"), blank=True)
+    sent_as_of = models.DateField(_("monitored as of"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    snapshot = models.JSONField(_("form as sent"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    objects = StationScopedQuerySet.as_manager()
+    station_path = "framework__station"
+
+    class Meta:
+        verbose_name = _("performance monitoring")
+        verbose_name_plural = _("performance monitorings")
+
+    def __str__(self) -> str:
+        return f"{self.framework} ({self.get_state_display()})"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.state == self.State.SENT
+
+    def clean(self) -> None:
+        if self.is_sent and not (self.sent_as_of and self.snapshot):
+            raise ValidationError(_("A sent form keeps its date and its figures."))
+        if self.sent_as_of and self.framework_id and self.sent_as_of.year != self.framework.year:
+            raise ValidationError({"sent_as_of": _("The date must fall inside the year.")})
+
+
+class MonitoringNote(models.Model):
+    """Why a line is at risk of missing its target, and what the station will do about it."""
+
+    monitoring = models.ForeignKey(
+        Monitoring, on_delete=models.CASCADE, related_name="notes", verbose_name=_("monitoring")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="monitoring_notes",
+        verbose_name=_("indicator"),
+    )
+    cause = models.TextField(_("cause"), blank=True)
+    measure = models.TextField(_("measure"), blank=True)
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+    station_path = "monitoring__framework__station"
+
+    class Meta:
+        verbose_name = _("monitoring note")
+        verbose_name_plural = _("monitoring notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring", "indicator"], name="unique_monitoring_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.indicator)
+
+    def clean(self) -> None:
+        if (
+            self.monitoring_id
+            and self.indicator_id
+            and self.indicator.framework_id != self.monitoring.framework_id
+        ):
+            raise ValidationError({"indicator": _("The indicator is of another framework.")})

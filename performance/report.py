@@ -219,22 +219,7 @@ class Report:
 
     def groups(self) -> list[dict[str, Any]]:
         """The indicator rows grouped by level 1, with the row spans of the merged cells."""
-        groups: list[dict[str, Any]] = []
-        for row in self.rows:
-            if not groups or groups[-1]["level1"] != row.level1:
-                groups.append(
-                    {"level1": row.level1, "declared": self.declared.get(row.level1), "rows": []}
-                )
-            groups[-1]["rows"].append({"row": row, "l1_span": 0, "l2_span": 0})
-        for group in groups:
-            items = group["rows"]
-            items[0]["l1_span"] = len(items)
-            start = 0
-            for i in range(1, len(items) + 1):
-                if i == len(items) or items[i]["row"].level2 != items[start]["row"].level2:
-                    items[start]["l2_span"] = i - start
-                    start = i
-        return groups
+        return grouped_rows(self.rows, self.declared)
 
     @property
     def funds_rows(self) -> list[tuple[tuple[str, str] | None, tuple[str, str] | None]]:
@@ -247,6 +232,25 @@ class Report:
             (Decimal(r.weight) for r in self.rows), Decimal(0)
         )
         return plain(total)
+
+
+def grouped_rows(rows: list[Any], declared: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows (with ``level1`` and ``level2``) grouped by level 1, with the row spans of the merged
+    cells of the form's grid: ``[{"level1", "declared", "rows": [{"row", "l1_span", "l2_span"}]}]``."""
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        if not groups or groups[-1]["level1"] != row.level1:
+            groups.append({"level1": row.level1, "declared": declared.get(row.level1), "rows": []})
+        groups[-1]["rows"].append({"row": row, "l1_span": 0, "l2_span": 0})
+    for group in groups:
+        items = group["rows"]
+        items[0]["l1_span"] = len(items)
+        start = 0
+        for i in range(1, len(items) + 1):
+            if i == len(items) or items[i]["row"].level2 != items[start]["row"].level2:
+                items[start]["l2_span"] = i - start
+                start = i
+    return groups
 
 
 def _order_key(level: str, order: list[str], seen: dict[str, int]) -> tuple[int, int]:

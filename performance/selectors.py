@@ -53,12 +53,14 @@ def metric_actuals(
             problems[key] = _("The metric %(key)s is not registered.") % {"key": key}
     start, end = year_period(year)
     values = registry.compute_many(known, station, start, end) if known else {}
-    # Scored as printed: counts whole, rates and money with 2 places (as the metrics command).
-    printed = {}
-    for key, value in values.items():
-        text = registry.format_value(registry.get(key), value)
-        printed[key] = None if text is None else Decimal(text)
-    return printed, problems
+    return {key: printed(key, value) for key, value in values.items()}, problems
+
+
+def printed(key: str, value: Decimal | None) -> Decimal | None:
+    """A metric's value as it is scored: as printed, counts whole, rates and money with 2 places
+    (as the metrics command prints them)."""
+    text = registry.format_value(registry.get(key), value)
+    return None if text is None else Decimal(text)
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,15 @@ from django.utils.translation import gettext as _
 from rescue_station.audit import EditConflict, delete_audited, save_audited
 from rescue_station.models import Station
 
-from .models import DEFAULT_DECLARED, Evaluation, Framework, Indicator, ReportSection
+from .models import (
+    DEFAULT_DECLARED,
+    Evaluation,
+    Framework,
+    Indicator,
+    Monitoring,
+    MonitoringNote,
+    ReportSection,
+)
 from .selectors import compute_report, evaluation_for
 
 INDICATOR_FIELDS = (
@@ -303,3 +312,85 @@ def framework_import(
     for indicator in existing.values():
         delete_audited(indicator, acting_user=acting_user, reason=_("imported from Excel"))
     return framework
+
+
+# ---------------------------------------------------------------- mid-year monitoring
+
+
+def _monitoring_draft(framework: Framework, acting_user: Any) -> Monitoring:
+    """The framework's monitoring record, created when missing, refused once sent."""
+    monitoring = Monitoring.objects.select_for_update().filter(framework=framework).first()
+    if monitoring is None:
+        monitoring = save_audited(Monitoring(framework=framework), acting_user=acting_user)
+    if monitoring.is_sent:
+        raise ValidationError(_("The monitoring form was sent: reopen it before changing it."))
+    return monitoring
+
+
+@transaction.atomic
+def monitoring_notes_set(
+    *,
+    framework: Framework,
+    acting_user: Any,
+    notes: dict[int, tuple[str, str]],
+    budget_cause: str | None = None,
+    budget_measure: str | None = None,
+) -> Monitoring:
+    """The causes and measures of the lines (indicator id -> (cause, measure)) and of the budget
+    execution, kept with the year whatever date the form is made on."""
+    monitoring = _monitoring_draft(framework, acting_user)
+    budget = (budget_cause or "").strip(), (budget_measure or "").strip()
+    if budget_cause is not None and budget != (monitoring.budget_cause, monitoring.budget_measure):
+        monitoring.budget_cause, monitoring.budget_measure = budget
+        save_audited(monitoring, acting_user=acting_user)
+    indicators = {i.pk: i for i in framework.indicators.filter(pk__in=notes)}
+    existing = {n.indicator_id: n for n in monitoring.notes.filter(indicator__in=indicators)}
+    for pk, (cause, measure) in notes.items():
+        if pk not in indicators:
+            raise PermissionDenied  # a line of another framework
+        note = existing.get(pk) or MonitoringNote(monitoring=monitoring, indicator=indicators[pk])
+        if note.pk and (note.cause, note.measure) == (cause.strip(), measure.strip()):
+            continue
+        if not note.pk and not (cause.strip() or measure.strip()):
+            continue
+        note.cause, note.measure = cause.strip(), measure.strip()
+        save_audited(note, acting_user=acting_user)
+    return monitoring
+
+
+@transaction.atomic
+def monitoring_send(*, framework: Framework, as_of: date, acting_user: Any) -> Monitoring:
+    """Mark the form as sent to the finance bureau: refused while a line at risk or off track has
+    no cause or measure; the form is frozen as sent (its JSON and everything it prints)."""
+    from .monitoring_report import compute_monitoring
+
+    monitoring = _monitoring_draft(framework, acting_user)
+    if as_of.year != framework.year:
+        raise ValidationError(_("The date must fall inside the year."))
+    report = compute_monitoring(framework, as_of)
+    if report.missing_notes:
+        raise ValidationError(
+            _("These lines are at risk and need a cause and a measure first: %(lines)s")
+            % {"lines": "、".join(report.missing_notes)}
+        )
+    report.state = Monitoring.State.SENT
+    monitoring.state = Monitoring.State.SENT
+    monitoring.sent_as_of = as_of
+    monitoring.sent_at = timezone.now()
+    monitoring.sent_by = acting_user
+    monitoring.snapshot = report.to_snapshot()
+    return save_audited(monitoring, acting_user=acting_user, reason="monitoring sent")
+
+
+@transaction.atomic
+def monitoring_reopen(*, framework: Framework, acting_user: Any, reason: str) -> Monitoring:
+    """Back to draft (to write the form again, e.g. on later figures); the sent copy stays in
+    the history rows' dates, who sent it and why it was reopened."""
+    monitoring = Monitoring.objects.select_for_update().filter(framework=framework).first()
+    if monitoring is None or not monitoring.is_sent:
+        raise ValidationError(_("Only a sent monitoring form can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the form is reopened.")})
+    monitoring.state = Monitoring.State.DRAFT
+    monitoring.snapshot = None
+    return save_audited(monitoring, acting_user=acting_user, reason=reason.strip())

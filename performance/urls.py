@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import monitoring_views, views
 
 app_name = "performance"
 
@@ -35,4 +35,21 @@ urlpatterns = [
     path("frameworks/<int:pk>/narrative/", views.narrative_edit, name="narrative"),
     path("frameworks/<int:pk>/finalise/", views.evaluation_finalise, name="finalise"),
     path("frameworks/<int:pk>/reopen/", views.evaluation_reopen, name="reopen"),
+    path("monitoring/", monitoring_views.monitoring_index, name="monitoring_index"),
+    path("frameworks/<int:pk>/monitoring/", monitoring_views.monitoring_page, name="monitoring"),
+    path(
+        "frameworks/<int:pk>/monitoring/send/",
+        monitoring_views.monitoring_send,
+        name="monitoring_send",
+    ),
+    path(
+        "frameworks/<int:pk>/monitoring/reopen/",
+        monitoring_views.monitoring_reopen,
+        name="monitoring_reopen",
+    ),
+    path(
+        "frameworks/<int:pk>/monitoring.<str:fmt>",
+        monitoring_views.monitoring_file,
+        name="monitoring_file",
+    ),
 ]

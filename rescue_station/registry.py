@@ -5,6 +5,11 @@ starts). A metric is a function ``(station, start, end) -> Decimal | None``, bot
 computed in the database. Several metrics of one app may share one query: register them together
 with ``register_group`` and the query runs once for all of them.
 
+Pages that put stations side by side ask for many stations at once (``compute_for_stations``). A
+group registered with ``register_station_group`` computes every station in the same query,
+grouped by station (``StationScopedQuerySet.aggregate_by_station``), so such a page issues as many
+queries for forty stations as for one; the one-station call runs that same query for one station.
+
 Performance indicators and dashboards read numbers only through here, never through the models of
 the app that owns them.
 """
@@ -13,8 +18,8 @@ from __future__ import annotations
 
 import enum
 import inspect
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -24,6 +29,10 @@ if TYPE_CHECKING:
 
 MetricFunc = Callable[["Station", date, date], Decimal | int | None]
 GroupFunc = Callable[["Station", date, date], dict[str, Decimal | int | None]]
+# (stations, start, end) -> {station id: {key: value}}, every station given in the answer.
+StationsFunc = Callable[
+    [Sequence["Station"], date, date], dict[int, dict[str, Decimal | int | None]]
+]
 
 
 class Kind(enum.StrEnum):
@@ -46,6 +55,7 @@ class Metric:
 class _Query:
     func: GroupFunc
     keys: tuple[str, ...]
+    for_stations: StationsFunc | None = None  # the same query for many stations at once
 
 
 _metrics: dict[str, Metric] = {}
@@ -107,6 +117,29 @@ def register_group(name: str, specs: dict[str, Spec]) -> Callable[[GroupFunc], G
     return decorator
 
 
+def register_station_group(
+    name: str, specs: dict[str, Spec]
+) -> Callable[[StationsFunc], GroupFunc]:
+    """Register metrics computed together, for many stations in one query grouped by station.
+
+    The decorated function takes ``(stations, start, end)`` and returns ``{station id: {key:
+    value}}`` with every station given; ``compute_for_stations`` calls it once for all of them.
+    The decorator returns the one-station function (the same query for one station), so that a
+    group is still called as ``name(station, start, end)`` like any group.
+    """
+
+    def decorator(func: StationsFunc) -> GroupFunc:
+        def one(station: Station, start: date, end: date) -> dict[str, Decimal | int | None]:
+            return func([station], start, end)[station.pk]
+
+        one.__name__, one.__doc__ = func.__name__, func.__doc__
+        register_group(name, specs)(one)
+        _queries[name] = replace(_queries[name], for_stations=func)
+        return one
+
+    return decorator
+
+
 def unregister(key: str) -> None:
     """Remove a metric (and its query once no metric uses it). For tests."""
     metric = _metrics.pop(key)
@@ -159,6 +192,58 @@ def compute(key: str, station: Station, start: date, end: date) -> Decimal | Non
 
 def compute_all(station: Station, start: date, end: date) -> dict[str, Decimal | None]:
     return compute_many([m.key for m in all_metrics()], station, start, end)
+
+
+def compute_for_stations(
+    keys: Iterable[str], stations: Sequence[Station], start: date, end: date
+) -> dict[int, dict[str, Decimal | None]]:
+    """The named metrics of each station, ``{station id: {key: value}}``.
+
+    A group registered for many stations runs once for all of them, grouped by station; any other
+    group runs once per station (test metrics and groups not converted yet).
+    """
+    return Memo(stations).values(keys, start, end)
+
+
+class Memo:
+    """``compute_for_stations`` for a page that asks several times: each metric group runs once
+    per period for all the page's stations, however many of its keys the page asks for, and in
+    however many calls (the headline figures and the forecast of the same period share a query).
+    """
+
+    def __init__(self, stations: Sequence[Station]) -> None:
+        self.stations = list(stations)
+        self._done: dict[tuple[str, date, date], dict[int, dict[str, Decimal | int | None]]] = {}
+
+    def values(
+        self, keys: Iterable[str], start: date, end: date, stations: Sequence[Station] | None = None
+    ) -> dict[int, dict[str, Decimal | None]]:
+        """{station id: {key: value}} for ``stations`` (a subset of the memo's; all by default)."""
+        if start > end:
+            raise ValueError("the period starts after it ends")
+        wanted = [get(k) for k in keys]
+        asked = self.stations if stations is None else list(stations)
+        results: dict[int, dict[str, Decimal | None]] = {s.pk: {} for s in asked}
+        for metric in wanted:
+            if (metric.group, start, end) not in self._done:
+                self._done[(metric.group, start, end)] = _group_for_stations(
+                    metric.group, self.stations, start, end
+                )
+            done = self._done[(metric.group, start, end)]
+            for station in asked:
+                results[station.pk][metric.key] = _normalise(metric, done[station.pk][metric.key])
+        return results
+
+
+def _group_for_stations(
+    group: str, stations: Sequence[Station], start: date, end: date
+) -> dict[int, dict[str, Decimal | int | None]]:
+    """Every value of a group for each station: one query for all of them when the group was
+    registered for many stations, else one per station (test metrics)."""
+    query = _queries[group]
+    if query.for_stations is not None:
+        return query.for_stations(stations, start, end)
+    return {s.pk: query.func(s, start, end) for s in stations}
 
 
 _PLACES = {Kind.COUNT: Decimal("1"), Kind.RATE: Decimal("0.01"), Kind.MONEY: Decimal("0.01")}

@@ -8,6 +8,7 @@ Views fetch single objects with ``get_for_user_or_404`` so that another station'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -49,6 +50,25 @@ class StationScopedQuerySet(models.QuerySet):
     def for_station(self, station: Station) -> StationScopedQuerySet:
         """Only the records of one station."""
         return self.filter(**{self._station_path(): station})
+
+    def for_stations(self, stations: Iterable[Station]) -> StationScopedQuerySet:
+        """Only the records of the stations given."""
+        return self.filter(**{f"{self._station_path()}__in": [s.pk for s in stations]})
+
+    def aggregate_by_station(
+        self, stations: Iterable[Station], **aggregates: Any
+    ) -> dict[int, dict[str, Any]]:
+        """The aggregates over each station's records, in one query grouped by station.
+
+        Every station given has an entry: ``{}`` when it has no records, so that the caller
+        reads ``row.get(name)`` and gets what an empty ``aggregate()`` would give (None), or
+        its own default for a count.
+        """
+        stations = list(stations)
+        path = self._station_path()
+        rows = self.for_stations(stations).order_by().values(path).annotate(**aggregates)
+        found = {row.pop(path): row for row in rows}
+        return {s.pk: found.get(s.pk, {}) for s in stations}
 
 
 def get_for_user_or_404(source: type[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:

@@ -53,19 +53,34 @@ def period_of_year(year: int, today: date) -> tuple[date, date]:
 
 
 def dashboard_matrix(stations: list[Station], start: date, end: date) -> list[DashboardRow]:
-    """Every registered metric (rows) for each station (columns), formatted as reports print it."""
-    per_station = [registry.compute_all(s, start, end) for s in stations]
+    """Every registered metric (rows) for each station (columns), formatted as reports print it:
+    one query a metric group for all the stations."""
+    keys = [m.key for m in registry.all_metrics()]
+    per_station = registry.compute_for_stations(keys, stations, start, end)
     return [
         DashboardRow(
-            m, display_unit(m), [display_value(m, values[m.key]) for values in per_station]
+            m, display_unit(m), [display_value(m, per_station[s.pk][m.key]) for s in stations]
         )
         for m in registry.all_metrics()
     ]
 
 
+def dashboards_for(
+    stations: list[Station], start: date, end: date
+) -> list[tuple[Station, list[DashboardCell]]]:
+    """Every registered metric of each station for the period, formatted as the reports print it
+    (one query a metric group for all the stations)."""
+    keys = [m.key for m in registry.all_metrics()]
+    per_station = registry.compute_for_stations(keys, stations, start, end)
+    return [(s, _cells(per_station[s.pk])) for s in stations]
+
+
 def dashboard_for(station: Station, start: date, end: date) -> list[DashboardCell]:
     """Every registered metric of the station for the period, formatted as the reports print it."""
-    values: dict[str, Decimal | None] = registry.compute_all(station, start, end)
+    return dashboards_for([station], start, end)[0][1]
+
+
+def _cells(values: dict[str, Decimal | None]) -> list[DashboardCell]:
     return [
         DashboardCell(metric=m, unit=display_unit(m), value=display_value(m, values[m.key]))
         for m in registry.all_metrics()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "minors",
     "budget",
     "performance",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

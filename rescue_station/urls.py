@@ -21,6 +21,7 @@ urlpatterns = [
     path("minors/", include("minors.urls")),
     path("budget/", include("budget.urls")),
     path("performance/", include("performance.urls")),
+    path("dashboards/", include("dashboards.urls")),
 ]
 
 handler500 = "rescue_station.views.server_error"

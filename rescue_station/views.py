@@ -16,8 +16,8 @@ from .scoping import SESSION_KEY, user_stations
 from .selectors import (
     access_log_entries,
     access_log_record_types,
-    dashboard_for,
     dashboard_matrix,
+    dashboards_for,
     group_by_app,
     local_today,
     period_of_year,
@@ -32,7 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("rescue_station.view_dashboard"):
         today = local_today()
         start = today.replace(month=1, day=1)
-        dashboards = [(s, group_by_app(dashboard_for(s, start, today))) for s in stations]
+        dashboards = [
+            (s, group_by_app(cells)) for s, cells in dashboards_for(stations, start, today)
+        ]
     return render(
         request,
         "rescue_station/home.html",

@@ -41,7 +41,7 @@ def test_a_failure_answers_500_in_the_layout(production, users, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views, "group_by_app", broken)
-    monkeypatch.setattr(views, "dashboard_for", broken)
+    monkeypatch.setattr(views, "dashboards_for", broken)
     client = Client(raise_request_exception=False)
     client.force_login(users["supervisor"])
     response = client.get(reverse("home"))

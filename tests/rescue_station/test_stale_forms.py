@@ -91,6 +91,12 @@ NOT_EDITS = {
     "cases:extension_decide": "a decision: refused once decided, and of two at once the second "
     "by the version (test_versions)",
     "minors:case_detail": READ,
+    # Mid-year monitoring: its causes and measures are written per line on the page; they are not
+    # versioned yet (issue 10 follow-up), sending and reopening are decisions refused once made.
+    "performance:monitoring": "causes and measures: not versioned yet (a known gap, issue 10)",
+    "performance:monitoring_send": "a decision: refused once the form is sent",
+    "performance:monitoring_reopen": "a decision with its reason: refused unless sent",
+    "performance:monitoring_file": READ,
     "minors:case_print": READ,
     "minors:case_pdf": READ,
     "minors:counselling_add": ADDS,

@@ -1,0 +1,61 @@
+import datetime
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from performance.models import Framework
+from performance.monitoring_rendering import render_pdf, render_xlsx
+from performance.monitoring_report import monitoring_report
+from rescue_station.models import Station
+from rescue_station.selectors import local_today
+from rescue_station.spreadsheets import workbook_bytes
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a station's mid-year performance monitoring (绩效运行监控表) of a year in progress as "
+        "of a date, as JSON, PDF or XLSX: actuals to date, projected year-end values, judgments, "
+        "the forecast score (a form marked as sent for that date, as it was sent)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--station", required=True, help="station code, e.g. zhuzhou")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument(
+            "--as-of", required=True, help="ISO date inside the year, e.g. 2024-07-31"
+        )
+        parser.add_argument("--format", choices=["json", "pdf", "xlsx"], default="json")
+        parser.add_argument("--output", help="file to write (default: standard output)")
+
+    def handle(self, *args, **options) -> None:
+        station = Station.objects.filter(code=options["station"]).first()
+        if station is None:
+            raise CommandError(f"unknown station code: {options['station']!r}")
+        try:
+            as_of = datetime.date.fromisoformat(options["as_of"])
+        except ValueError:
+            raise CommandError(f"not an ISO date: {options['as_of']!r}") from None
+        if as_of.year != options["year"]:
+            raise CommandError(f"{as_of} is not a day of {options['year']}")
+        if as_of > local_today():
+            raise CommandError(f"{as_of} is still to come: monitoring reads the records to date")
+        framework = Framework.objects.filter(station=station, year=options["year"]).first()
+        if framework is None:
+            raise CommandError(f"no framework for {station.code} {options['year']}")
+        report = monitoring_report(framework, as_of)
+        fmt = options["format"]
+        if fmt == "json":
+            data = (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
+        elif fmt == "pdf":
+            data = render_pdf(report)
+        else:
+            data = workbook_bytes(render_xlsx(report))
+        if options["output"]:
+            with open(options["output"], "wb") as out:
+                out.write(data)
+        elif fmt == "json":
+            self.stdout.write(data.decode(), ending="")
+        else:
+            self.stdout.flush()
+            sys.stdout.buffer.write(data)
