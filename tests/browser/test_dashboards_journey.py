@@ -25,7 +25,7 @@ ARTIFACTS = Path(
 @pytest.fixture
 def demo(settings):
     settings.DEMO_PASSWORD = "demo-journey-pass"
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--allow-without-debug", stdout=StringIO())
 
 
 def test_the_head_reads_the_dashboard_and_approves_an_extension(demo, login, page, live_server):

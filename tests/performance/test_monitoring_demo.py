@@ -18,7 +18,7 @@ TODAY = date(2026, 11, 26)
 @pytest.fixture
 def demo_2024(db, monkeypatch):
     monkeypatch.setattr("rescue_station.selectors.local_today", lambda: TODAY)
-    station = demo.load(today=TODAY)
+    station = demo.load(today=TODAY).station
     return Framework.objects.select_related("station").get(station=station, year=2024)
 
 

@@ -51,12 +51,12 @@ def test_anonymous_visitors_are_sent_to_log_in(url_name, perm):
 
 # Which apps each role finds in its navigation ("" is the core: home, dashboard, access log).
 NAV_APPS = {
-    "station_staff": {"", "cases"},
+    "station_staff": {"", "cases", "dashboards"},
     "minors_worker": {"", "minors"},
-    "finance_officer": {"", "budget", "performance"},
-    "supervisor": {"", "cases", "minors", "budget", "performance"},
-    "bureau_supervisor": {"", "budget", "performance"},
-    "admin": {"", "cases", "minors", "budget", "performance"},
+    "finance_officer": {"", "budget", "performance", "dashboards"},
+    "supervisor": {"", "cases", "minors", "budget", "performance", "dashboards"},
+    "bureau_supervisor": {"", "budget", "performance", "dashboards"},
+    "admin": {"", "cases", "minors", "budget", "performance", "dashboards"},
 }
 
 

@@ -22,6 +22,7 @@ TODAY = date(2026, 11, 26)
 def stations(station, other_station, monkeypatch):
     """The demo on the first station, two stays and a patrol on the second, nothing on a third."""
     monkeypatch.setattr("rescue_station.selectors.local_today", lambda: TODAY)
+    Station.objects.filter(pk=station.pk).update(is_demo=True)  # the demo takes this station
     demo.load(today=TODAY)
     for admitted, left in ((date(2024, 3, 1), date(2024, 3, 5)), (date(2024, 7, 30), None)):
         person = Person.objects.create(station=other_station, name="李四")

@@ -143,7 +143,9 @@ def test_of_two_decisions_on_one_extension_the_later_is_refused(station, users, 
     )
     head, deputy = users["supervisor"], make_user("supervisor", station, username="deputy")
     mine, theirs = StayExtension.objects.get(), StayExtension.objects.get()  # both read "pending"
-    cases_services.extension_decide(extension=theirs, acting_user=deputy, approve=False)
+    cases_services.extension_decide(
+        extension=theirs, acting_user=deputy, approve=False, reason="家属已联系上，无需延期"
+    )
     with pytest.raises(EditConflict):
         cases_services.extension_decide(extension=mine, acting_user=head, approve=True)
     assert StayExtension.objects.get().status == "refused"
