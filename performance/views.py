@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Framework, Indicator
 from .rendering import render_pdf, render_xlsx
+from .report import snapshot_digest
 from .selectors import copy_preview, evaluation_for, evaluation_report, narrative_drafts
 from .sheets import framework_workbook, parse_framework_sheet
 
@@ -274,6 +275,8 @@ def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
             "notes_form": notes_form,
             "note_rows": note_rows,
             "reopen_form": ReopenForm(),
+            "seal_intact": bool(evaluation.snapshot)
+            and snapshot_digest(evaluation.snapshot) == evaluation.snapshot_sha256,
             "history": history_rows(evaluation) if evaluation.pk else [],
         },
     )

@@ -32,7 +32,7 @@ def correct_weights(framework):
 
 
 def test_the_printed_table_cannot_be_finalised(demo_2024, users):
-    with pytest.raises(ValidationError, match="weights"):
+    with pytest.raises(ValidationError, match="一级指标权重与申报的不一致"):
         evaluation_finalise(framework=demo_2024, acting_user=users["supervisor"])
     assert not Evaluation.objects.get(framework=demo_2024).is_final
 
