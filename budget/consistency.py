@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .api import BASIC, PERSONNEL, PROJECT, PUBLIC, Amounts, BudgetBlock
 
@@ -20,12 +21,22 @@ ERROR, WARNING = "error", "warning"
 KINDS = ("initial", "adjusted", "executed")
 
 
+FINDING_TITLES = {
+    "budget.sum": gettext_lazy("Budget parts do not add up"),
+    "budget.over_executed": gettext_lazy("Budget over-executed"),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
     severity: str  # "error" or "warning"
     lines: list[str] = field(default_factory=list)
     message: str = ""
+
+    @property
+    def title(self) -> str:
+        return str(FINDING_TITLES.get(self.code, self.code))
 
 
 def _kind_label(kind: str) -> str:

@@ -16,3 +16,8 @@ class CasesConfig(AppConfig):
         ("cases:safety_list", _("Safety"), "cases.view_safetycheck"),
         ("cases:long_stay_list", _("Long stays"), "cases.view_longstay"),
     ]
+    # Pages outside the navigation, by name in the access log.
+    page_labels = {
+        "cases:stay_export": _("Stay list (Excel export)"),
+        "cases:stay_detail": _("A stay's record"),
+    }

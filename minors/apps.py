@@ -21,6 +21,8 @@ class MinorsConfig(AppConfig):
         ("minors:activities", _("Activities"), "minors.view_activity"),
         ("minors:figures", _("Minors figures"), "minors.view_minorcase"),
     ]
+    # Pages outside the navigation, by name in the access log.
+    page_labels = {"minors:activity_list": _("Activities (list)")}
 
     def ready(self) -> None:
         from cases.signals import stay_registered

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from rescue_station import registry
@@ -14,11 +15,15 @@ from rescue_station.forms import MISSING_VERSION, VersionedFormMixin
 from .models import Framework, Indicator, ReportSection
 
 
-def metric_choices(current: str = "") -> list[tuple[str, str]]:
-    """The registry's metrics with their labels; a key no longer registered stays pickable."""
-    choices = [("", _("— entered by hand —"))]
-    choices += [(m.key, f"{m.label}（{m.key}）") for m in registry.all_metrics()]
-    if current and current not in {k for k, _label in choices}:
+def metric_choices(current: str = "") -> list[tuple[str, Any]]:
+    """The registry's metrics by their labels, grouped by the app that computes them; a key no
+    longer registered stays pickable (and is the one place a key shows, since it has no label)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for metric in registry.all_metrics():
+        app = apps.get_app_config(metric.key.split(".", 1)[0]).verbose_name
+        groups.setdefault(str(app), []).append((metric.key, str(metric.label)))
+    choices: list[tuple[str, Any]] = [("", _("— entered by hand —")), *groups.items()]
+    if current and registry.label_of(current) == current:
         choices.append((current, _("%(key)s (not registered)") % {"key": current}))
     return choices
 

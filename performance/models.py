@@ -246,6 +246,9 @@ class Evaluation(models.Model):
     snapshot = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     pdf = models.FileField(_("stored PDF"), upload_to="performance/reports/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    snapshot_sha256 = models.CharField(
+        _("SHA-256 of the frozen figures"), max_length=64, blank=True, editable=False
+    )
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

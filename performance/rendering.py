@@ -29,6 +29,8 @@ def _css_string(text: str) -> str:
 def header_css(report: Report) -> str:
     """Station name and year in every page's header (the text comes from the data)."""
     header = f"{report.station_name} · {report.year}年度整体支出绩效自评报告"
+    if not report.is_final:
+        header += "（草稿）"
     return f"@page {{ @top-center {{ content: {_css_string(header)}; }} }}"
 
 

@@ -7,6 +7,8 @@ Every number is already formatted here, as the form prints it, so that the outpu
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from itertools import zip_longest
@@ -138,6 +140,10 @@ class FindingRow:
     lines: list[str]
     message: str
 
+    @property
+    def title(self) -> str:
+        return scoring.finding_title(self.code)
+
 
 @dataclass
 class Report:
@@ -155,6 +161,14 @@ class Report:
     expected_goals: str = ""
     achieved_goals: str = ""
     sections: list[tuple[str, str]] = field(default_factory=list)
+    # Set when the evaluation is finalised: the day (YYYY-MM-DD, Asia/Shanghai), printed in the
+    # PDF with the digest of the frozen snapshot, which the snapshot itself cannot hold.
+    finalised_on: str = ""
+    snapshot_sha256: str = ""
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == "final"
 
     @property
     def has_errors(self) -> bool:
@@ -199,6 +213,7 @@ class Report:
     def to_snapshot(self) -> dict[str, Any]:
         """What a finalised evaluation keeps: the JSON form and everything the form prints."""
         report = asdict(self)
+        report.pop("snapshot_sha256")
         return {"evaluation": self.to_json(), "report": report}
 
     @classmethod
@@ -362,3 +377,10 @@ def build_report(
         achieved_goals=framework.achieved_goals,
         sections=sections,
     )
+
+
+def snapshot_digest(snapshot: dict[str, Any]) -> str:
+    """SHA-256 of a snapshot in a canonical form: the same figures give the same digest, whatever
+    order the database's JSON column gives the keys back in."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budget.api import BASIC, PERSONNEL, PROJECT, PUBLIC, BudgetBlock
 
@@ -216,6 +217,24 @@ class BudgetResult:
     weight: Decimal
     rate: Decimal | None
     score: Decimal
+
+
+# What each finding is called on the pages; the code stays the key of the JSON and the tests.
+FINDING_TITLES = {
+    "weights.total": gettext_lazy("Weights do not add up to 100"),
+    "weights.level1_mismatch": gettext_lazy("Level-1 weights differ from the declared ones"),
+    "actual.missing": gettext_lazy("No actual value"),
+    "deviation.missing": gettext_lazy("Deviation reason missing"),
+    "measure.missing": gettext_lazy("Improvement measure missing"),
+    "target.far_exceeded": gettext_lazy("Target far exceeded"),
+    "manual.no_evidence": gettext_lazy("Manual value without evidence"),
+    "budget.sum": gettext_lazy("Budget parts do not add up"),
+    "budget.over_executed": gettext_lazy("Budget over-executed"),
+}
+
+
+def finding_title(code: str) -> str:
+    return str(FINDING_TITLES.get(code, code))
 
 
 @dataclass(frozen=True)

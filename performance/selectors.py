@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget import api as budget_api
@@ -141,7 +142,11 @@ def evaluation_report(framework: Framework) -> Report:
     """The report of the framework: frozen when finalised, computed otherwise."""
     evaluation = evaluation_for(framework)
     if evaluation.is_final and evaluation.snapshot:
-        return Report.from_snapshot(evaluation.snapshot)
+        report = Report.from_snapshot(evaluation.snapshot)
+        report.snapshot_sha256 = evaluation.snapshot_sha256
+        if not report.finalised_on and evaluation.finalised_at:  # finalised before the seal
+            report.finalised_on = timezone.localdate(evaluation.finalised_at).isoformat()
+        return report
     return compute_report(framework)
 
 

@@ -25,6 +25,7 @@ from .models import (
     MonitoringNote,
     ReportSection,
 )
+from .report import snapshot_digest
 from .selectors import compute_report, evaluation_for
 
 INDICATOR_FIELDS = (
@@ -250,11 +251,14 @@ def evaluation_finalise(*, framework: Framework, acting_user: Any) -> Evaluation
     if report.has_errors:
         raise ValidationError(
             _("The evaluation has errors and cannot be finalised: %(codes)s")
-            % {"codes": ", ".join(sorted({f.code for f in report.errors}))}
+            % {"codes": "、".join(sorted({f.title for f in report.errors}))}
         )
+    now = timezone.now()
     report.status = Evaluation.Status.FINAL
-    pdf = render_pdf(report)
+    report.finalised_on = timezone.localdate(now).isoformat()
     evaluation.snapshot = report.to_snapshot()
+    evaluation.snapshot_sha256 = report.snapshot_sha256 = snapshot_digest(evaluation.snapshot)
+    pdf = render_pdf(report)
     evaluation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     evaluation.pdf.save(
         f"{framework.station.code}-{framework.year}-{evaluation.pdf_sha256[:12]}.pdf",
@@ -262,7 +266,7 @@ def evaluation_finalise(*, framework: Framework, acting_user: Any) -> Evaluation
         save=False,
     )
     evaluation.status = Evaluation.Status.FINAL
-    evaluation.finalised_at = timezone.now()
+    evaluation.finalised_at = now
     evaluation.finalised_by = acting_user
     return save_audited(evaluation, acting_user=acting_user, reason=_("finalised"))
 
@@ -283,6 +287,7 @@ def evaluation_reopen(*, framework: Framework, acting_user: Any, reason: str) ->
     # The stored PDF and its hash stay in the history rows; the live record drops them.
     evaluation.pdf = ""
     evaluation.pdf_sha256 = ""
+    evaluation.snapshot_sha256 = ""
     return save_audited(evaluation, acting_user=acting_user, reason=reason.strip())
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -34,12 +37,31 @@ from .forms import (
 )
 from .models import Framework, Indicator
 from .rendering import render_pdf, render_xlsx
+from .report import snapshot_digest
 from .selectors import copy_preview, evaluation_for, evaluation_report, narrative_drafts
 from .sheets import framework_workbook, parse_framework_sheet
 
 
 def _framework(request: HttpRequest, pk: int) -> Framework:
     return get_for_user_or_404(Framework.objects.select_related("station"), request.user, pk=pk)
+
+
+def _until_final(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An edit page of a finalised year is not offered at all (the services refuse the write
+    too): the reader is sent back to the framework, which shows the lines as text."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        framework = _framework(request, pk)
+        if evaluation_for(framework).is_final:
+            messages.info(
+                request,
+                _("The evaluation is finalised: a station head must reopen it before changes."),
+            )
+            return redirect("performance:framework", pk=framework.pk)
+        return view(request, pk, *args, **kwargs)
+
+    return wrapper
 
 
 def _station_frameworks(request: HttpRequest, station) -> QuerySet[Framework]:
@@ -123,6 +145,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("performance.change_framework", raise_exception=True)
+@_until_final
 def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
     form = FrameworkForm(request.POST or None, instance=framework)
@@ -147,6 +170,7 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("performance.change_indicator", raise_exception=True)
+@_until_final
 def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
     if indicator_pk is None and not request.user.has_perm("performance.add_indicator"):
         raise PermissionDenied  # a new line needs the add permission, not only change
@@ -207,6 +231,7 @@ def indicator_evidence(request: HttpRequest, pk: int, indicator_pk: int) -> File
 
 @require_POST
 @permission_required("performance.change_framework", raise_exception=True)
+@_until_final
 def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     framework = _framework(request, pk)
     indicator = get_for_user_or_404(
@@ -274,6 +299,8 @@ def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
             "notes_form": notes_form,
             "note_rows": note_rows,
             "reopen_form": ReopenForm(),
+            "seal_intact": bool(evaluation.snapshot)
+            and snapshot_digest(evaluation.snapshot) == evaluation.snapshot_sha256,
             "history": history_rows(evaluation) if evaluation.pk else [],
         },
     )
@@ -326,6 +353,7 @@ def evaluation_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("performance.change_reportsection", raise_exception=True)
+@_until_final
 def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
     evaluation = services.evaluation_ensure(framework=framework, acting_user=request.user)
@@ -426,6 +454,7 @@ def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(
     ["performance.add_indicator", "performance.change_indicator"], raise_exception=True
 )
+@_until_final
 def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload, preview (nothing saved), confirm: the framework's lines are replaced at once."""
     framework = _framework(request, pk)

@@ -159,9 +159,10 @@ def all_metrics() -> list[Metric]:
     return sorted(_metrics.values(), key=lambda m: m.key)
 
 
-def choices() -> list[tuple[str, str]]:
-    """(key, "key — label") pairs for a form's select."""
-    return [(m.key, f"{m.key} — {m.label}") for m in all_metrics()]
+def label_of(key: str) -> str:
+    """A metric's label by its key; the key itself when no metric is registered under it."""
+    metric = _metrics.get(key)
+    return str(metric.label) if metric else key
 
 
 def _normalise(metric: Metric, value: Decimal | int | None) -> Decimal | None:

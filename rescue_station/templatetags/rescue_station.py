@@ -2,7 +2,9 @@ from decimal import Decimal
 
 from django import template
 
+from rescue_station import registry
 from rescue_station.formatting import format_wan
+from rescue_station.navigation import page_label as _page_label
 from rescue_station.selectors import record_type_label as _record_type_label
 from rescue_station.validators import mask_id_number
 
@@ -33,3 +35,15 @@ def mask_id(value: str | None) -> str:
 def record_type_label(value: str) -> str:
     """An access-log record type ("minors.child") by its model's name."""
     return _record_type_label(value)
+
+
+@register.filter
+def metric_label(key: str) -> str:
+    """A registered metric's label, for pages that list metric keys read from a file."""
+    return registry.label_of(key) if key else ""
+
+
+@register.filter
+def page_label(view_name: str) -> str:
+    """A page by what it is called ("cases:stay_list" → 救助记录), for the access log."""
+    return _page_label(view_name)

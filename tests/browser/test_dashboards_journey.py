@@ -62,12 +62,15 @@ def test_the_head_reads_the_dashboard_and_approves_an_extension(demo, login, pag
     box = page.get_by_test_id(f"extension-{pending.pk}")
     expect(box).to_contain_text(pending.reason)
     box.locator("textarea").fill("同意延期，继续联系家属。")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     box.get_by_role("button", name="批准", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("延期申请已审批")
     expect(page.locator("h1")).to_contain_text("领导驾驶舱")
     expect(page.get_by_test_id(f"extension-{pending.pk}")).to_have_count(0)
     pending.refresh_from_db()
     assert pending.status == "approved"
+    assert asked == [f"批准在站内再留 {pending.days} 天？"]
     page.screenshot(path=str(ARTIFACTS / "head-dashboard-after-approval.png"))
     assert not problems, problems
 

@@ -68,8 +68,20 @@ def test_a_station_head_finalises_the_corrected_report_and_sees_its_hash(
     login("supervisor")
     page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/form/")
     expect(page.get_by_test_id("findings")).not_to_contain_text("错误")
+    # Finalising asks first: dismissed, nothing is frozen; accepted, the report is final.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="定稿").click()
+    expect(page.get_by_test_id("status")).to_have_text("草稿")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="定稿").click()
     expect(page.get_by_test_id("status")).to_have_text("已定稿")
+    assert asked and "冻结" in asked[0]
     demo_2024.refresh_from_db()
     expect(page.get_by_test_id("sha256")).to_have_text(demo_2024.evaluation.pdf_sha256)
+    expect(page.get_by_test_id("snapshot-sha256")).to_have_text(
+        demo_2024.evaluation.snapshot_sha256
+    )
+    # The notes are text now: no form, no save button.
+    expect(page.get_by_test_id("save-notes")).to_have_count(0)
     shot(page, "final")

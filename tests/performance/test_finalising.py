@@ -32,7 +32,7 @@ def correct_weights(framework):
 
 
 def test_the_printed_table_cannot_be_finalised(demo_2024, users):
-    with pytest.raises(ValidationError, match="weights"):
+    with pytest.raises(ValidationError, match="一级指标权重与申报的不一致"):
         evaluation_finalise(framework=demo_2024, acting_user=users["supervisor"])
     assert not Evaluation.objects.get(framework=demo_2024).is_final
 
@@ -118,3 +118,36 @@ def test_a_supervisor_reopens_through_the_page(demo_2024, users, client_for):
     client.post(url, {"reason": "更正"})
     evaluation = Evaluation.objects.get(framework=demo_2024)
     assert not evaluation.is_final and evaluation.reopen_reason == "更正"
+
+
+def test_a_finalised_year_offers_no_edit_page_and_shows_its_lines_as_text(
+    demo_2024, users, client_for
+):
+    correct_weights(demo_2024)
+    evaluation_finalise(framework=demo_2024, acting_user=users["supervisor"])
+    indicator = demo_2024.indicators.first()
+    finance = client_for("finance_officer")
+    framework_url = reverse("performance:framework", args=[demo_2024.pk])
+    for name, args in [
+        ("performance:framework_edit", [demo_2024.pk]),
+        ("performance:indicator_add", [demo_2024.pk]),
+        ("performance:indicator_edit", [demo_2024.pk, indicator.pk]),
+        ("performance:narrative", [demo_2024.pk]),
+        ("performance:framework_import", [demo_2024.pk]),
+    ]:
+        response = finance.get(reverse(name, args=args))
+        assert response.status_code == 302 and response.url == framework_url, name
+    response = finance.post(
+        reverse("performance:indicator_delete", args=[demo_2024.pk, indicator.pk])
+    )
+    assert response.status_code == 302 and demo_2024.indicators.filter(pk=indicator.pk).exists()
+    page = finance.get(framework_url, follow=False).content.decode()
+    assert "/edit/" not in page and "<form" not in page.split("<main", 1)[1].split("history")[0]
+    form_page = finance.get(reverse("performance:form", args=[demo_2024.pk])).content.decode()
+    assert 'data-testid="save-notes"' not in form_page
+    assert (
+        "需由站长重新打开"
+        in finance.get(
+            reverse("performance:framework_edit", args=[demo_2024.pk]), follow=True
+        ).content.decode()
+    )

@@ -77,7 +77,7 @@ def test_the_form_page_shows_the_official_layout(demo_2024, client_for):
         "等级：优",
     ]:
         assert text in html, text
-    assert "weights.level1_mismatch" in html
+    assert "一级指标权重与申报的不一致" in html and "weights.level1_mismatch" not in html
 
 
 def test_the_finance_officer_writes_a_deviation_note(demo_2024, client_for):
