@@ -161,11 +161,7 @@ def test_the_bulk_import_leaves_what_one_intake_after_another_leaves(station, us
 def test_a_refused_row_saves_nothing_and_is_named(station, users):
     rows = _mixed()
     rows[4]["temperature"] = Decimal("50.0")  # past the model's validator
-    result = ImportResult(
-        rows=[
-            ledger.LedgerRow(row=n + 2, **r) for n, r in enumerate(rows)
-        ]
-    )
+    result = ImportResult(rows=[ledger.LedgerRow(row=n + 2, **r) for n, r in enumerate(rows)])
     with pytest.raises(ledger.ImportFailed) as failed:
         ledger.import_rows(station=station, acting_user=users["station_staff"], result=result)
     assert [(e.row, e.column) for e in failed.value.result.errors] == [(6, "temperature")]
