@@ -35,7 +35,7 @@ from .models import (
     Ticket,
     TracingEffort,
 )
-from .signals import stay_registered
+from .signals import stay_registered, stays_registered
 
 ADULT_AGE = 18
 
@@ -309,9 +309,10 @@ def stays_register_many(
 
     Each intake is a dict of ``stay_register``'s keywords (``INTAKE_FIELDS``). The result is the
     same records, history rows (the acting user, reason "intake", one row per save that
-    ``stay_register`` would make, with the version of each), placeholder numbers, person matching
-    and ``stay_registered`` events; but the persons an intake may match are read once, the
-    placeholder counters are locked once per year, and the rows are written with ``bulk_create``.
+    ``stay_register`` would make, with the version of each), placeholder numbers and person
+    matching, and one ``stays_registered`` event for them all; but the persons an intake may
+    match are read once, the placeholder counters are locked once per year, and the rows are
+    written with ``bulk_create``.
     Each record is still validated (``full_clean``) before anything is written; the checks that
     need the database (foreign keys set here, the placeholder constraint) are left to it. A
     refused intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
@@ -373,8 +374,8 @@ def stays_register_many(
     Stay.history.bulk_history_create(
         stays, batch_size=IMPORT_BATCH, default_user=user, default_change_reason="intake"
     )
-    for stay in stays:  # the minors app opens the case of a minor's stay
-        stay_registered.send(sender=Stay, stay=stay, acting_user=acting_user)
+    # The minors app opens the cases of minors' stays.
+    stays_registered.send(sender=Stay, stays=stays, acting_user=acting_user)
     return stays
 
 

@@ -111,7 +111,7 @@ def _state(station) -> dict:
             for s in stays
         ],
         "minor_cases": sorted(
-            (c.stay.admitted_at, c.opened_by_id, c.reason, c.history.count())
+            (c.stay.admitted_at, c.opened_by_id, c.reason, c.opened_on, history(c, ["version"]))
             for c in MinorCase.objects.filter(station=station)
         ),
         "metrics": registry.compute_all(station, date(2024, 1, 1), date(2025, 12, 31)),
