@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import ledger, services
 from cases.models import Person, PlaceholderCounter, Stay
+from cases.signals import stays_registered
 from minors.models import MinorCase
 from rescue_station import registry
 from rescue_station.spreadsheets import ImportResult
@@ -216,3 +217,19 @@ def test_the_queries_do_not_grow_with_the_rows(station, users):
     queries(5)  # the year's counter is made once
     # One query per batch, not per row: one intake after another took some 8 per row.
     assert queries(40) - queries(20) <= 6
+
+
+def test_it_sends_one_batch_event_inside_the_transaction(station, users):
+    calls = []
+
+    def receiver(sender, *, stays, acting_user, **kwargs):
+        calls.append(([s.pk for s in stays], acting_user, connection.in_atomic_block))
+
+    stays_registered.connect(receiver)
+    try:
+        stays = services.stays_register_many(
+            station=station, acting_user=users["station_staff"], intakes=_mixed()[:3]
+        )
+    finally:
+        stays_registered.disconnect(receiver)
+    assert calls == [([s.pk for s in stays], users["station_staff"], True)]
