@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rescue_station.audit import save_audited
+from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
 from rescue_station.uploads import PhotoValidator, reencode_photo
 from rescue_station.validators import id_number_birth_date, normalise_id_number
@@ -312,12 +312,11 @@ def stays_register_many(
     ``stay_register`` would make, with the version of each), placeholder numbers and person
     matching, and one ``stays_registered`` event for them all; but the persons an intake may
     match are read once, the placeholder counters are locked once per year, and the rows are
-    written with ``bulk_create``.
-    Each record is still validated (``full_clean``) before anything is written; the checks that
-    need the database (foreign keys set here, the placeholder constraint) are left to it. A
-    refused intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
+    written with ``bulk_create`` (their history rows with ``bulk_history_insert``). Each record
+    is still validated (``full_clean``) before anything is written; the checks that need the
+    database (foreign keys set here, the placeholder constraint) are left to it. A refused
+    intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
     """
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     book = _PersonBook.load(station, intakes)
     placeholders = _reserve_placeholders(station, intakes)
     new_persons: list[Person] = []
@@ -370,10 +369,8 @@ def stays_register_many(
     Person.objects.bulk_create(new_persons, batch_size=IMPORT_BATCH)
     _update_known(known, filled)
     Stay.objects.bulk_create(stays, batch_size=IMPORT_BATCH)
-    _write_history(Person, person_saves, user)
-    Stay.history.bulk_history_create(
-        stays, batch_size=IMPORT_BATCH, default_user=user, default_change_reason="intake"
-    )
+    _write_history(person_saves, acting_user)
+    bulk_history_insert(Stay, stays, acting_user=acting_user, reason="intake")
     # The minors app opens the cases of minors' stays.
     stays_registered.send(sender=Stay, stays=stays, acting_user=acting_user)
     return stays
@@ -405,9 +402,7 @@ def _snapshot(person: Person, when: datetime) -> Person:
     return state
 
 
-def _write_history(
-    model: type[Person], saves: list[tuple[Person, Person, bool]], user: Any
-) -> None:
+def _write_history(saves: list[tuple[Person, Person, bool]], acting_user: Any) -> None:
     """The history rows of the saves, in their order: created (+), then changed (~)."""
     for created in (True, False):
         states = []
@@ -415,12 +410,8 @@ def _write_history(
             if was_created is created:
                 state.pk, state.created_at = person.pk, person.created_at
                 states.append(state)
-        model.history.bulk_history_create(
-            states,
-            batch_size=IMPORT_BATCH,
-            update=not created,
-            default_user=user,
-            default_change_reason="intake",
+        bulk_history_insert(
+            Person, states, acting_user=acting_user, reason="intake", update=not created
         )
 
 

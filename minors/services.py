@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Source, Stay
-from rescue_station.audit import save_audited
+from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
 
 from .models import (
@@ -70,10 +70,7 @@ def minor_cases_open_for_stays(*, stays: Sequence[Stay], acting_user: Any) -> li
             case._history_date = timezone.now()  # type: ignore[attr-defined]
             cases.append(case)
     MinorCase.objects.bulk_create(cases, batch_size=BATCH)
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    MinorCase.history.bulk_history_create(
-        cases, batch_size=BATCH, default_user=user, default_change_reason=OPENED_FOR_STAY
-    )
+    bulk_history_insert(MinorCase, cases, acting_user=acting_user, reason=OPENED_FOR_STAY)
     return cases
 
 
