@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -220,38 +219,34 @@ class ImportFailed(Exception):
         self.result = result
 
 
-@transaction.atomic
 def import_rows(*, station: Station, acting_user: Any, result: ImportResult) -> list[Stay]:
     """Register every row, or none: a row the services refuse rolls the whole file back."""
     if not result.ok:
         raise ImportFailed(result)
-    stays = []
-    for row in result.rows:
-        try:
-            stays.append(
-                services.stay_register(
-                    station=station,
-                    acting_user=acting_user,
-                    admitted_at=row.admitted_at,
-                    source=row.source,
-                    identified=row.identified,
-                    person_data=row.person_data,
-                    brought_by=row.brought_by,
-                    reason=row.reason,
-                    temperature=row.temperature,
-                    health_status=row.health_status,
-                )
-            )
-        except ValidationError as error:
-            failed = ImportResult()
-            for field, messages in (
-                error.message_dict.items()
-                if hasattr(error, "error_dict")
-                else [("", error.messages)]
-            ):
-                failed.error(row.row, field or "—", " ".join(messages))
-            raise ImportFailed(failed) from error  # leaving the atomic block rolls back
-    return stays
+    intakes = [
+        {
+            "admitted_at": row.admitted_at,
+            "source": row.source,
+            "identified": row.identified,
+            "person_data": row.person_data,
+            "brought_by": row.brought_by,
+            "reason": row.reason,
+            "temperature": row.temperature,
+            "health_status": row.health_status,
+        }
+        for row in result.rows
+    ]
+    try:
+        return services.stays_register_many(
+            station=station, acting_user=acting_user, intakes=intakes
+        )
+    except services.IntakeRefused as error:  # the service's transaction has rolled back
+        failed = ImportResult()
+        for field, messages in (
+            error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+        ):
+            failed.error(result.rows[error.index].row, field or "—", " ".join(messages))
+        raise ImportFailed(failed) from error
 
 
 EXPORT_COLUMNS = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import copy
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rescue_station.audit import save_audited
+from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
 from rescue_station.uploads import PhotoValidator, reencode_photo
 from rescue_station.validators import id_number_birth_date, normalise_id_number
@@ -33,7 +35,7 @@ from .models import (
     Ticket,
     TracingEffort,
 )
-from .signals import stay_registered
+from .signals import stay_registered, stays_registered
 
 ADULT_AGE = 18
 
@@ -94,8 +96,15 @@ def placeholder_next(*, station: Station, year: int) -> str:
     """The next placeholder number of the year (无名氏-YYYY-NNNN) for a person whose identity is
     unknown. Called inside the transaction that saves the person: the station-year's counter row
     stays locked until it ends, so that two intakes at once get two numbers (and the database's
-    unique constraint refuses one number twice). A number taken without the counter (records
-    from before it, the demo) is stepped over."""
+    unique constraint refuses one number twice)."""
+    return placeholders_reserve(station=station, year=year, count=1)[0]
+
+
+def placeholders_reserve(*, station: Station, year: int, count: int) -> list[str]:
+    """The next ``count`` placeholder numbers of the year, in order, for the persons of one
+    transaction (an import): the counter row is locked once, and stays locked until the
+    transaction ends, so another intake's numbers come after these. A number taken without the
+    counter (records from before it, the demo) is stepped over."""
     counter = _placeholder_counter(station=station, year=year)
     prefix = f"无名氏-{year}-"
     taken = (
@@ -104,9 +113,10 @@ def placeholder_next(*, station: Station, year: int) -> str:
         .values_list("placeholder_no", flat=True)
     )
     numbers = [int(p[len(prefix) :]) for p in taken if p[len(prefix) :].isdigit()]
-    counter.last = max([counter.last, *numbers]) + 1
+    first = max([counter.last, *numbers]) + 1
+    counter.last = first + count - 1
     counter.save(update_fields=["last"])
-    return f"{prefix}{counter.last:04d}"
+    return [f"{prefix}{number:04d}" for number in range(first, first + count)]
 
 
 def _placeholder_counter(*, station: Station, year: int) -> PlaceholderCounter:
@@ -171,19 +181,14 @@ def stay_register(
     local date; ``is_minor`` is "under 18 on that date". Sends ``stay_registered`` (the minors app
     opens a minor case from it) inside the transaction.
     """
-    data = {k: v for k, v in (person_data or {}).items() if k in PERSON_FIELDS}
-    if data.get("id_number"):
-        data["id_number"] = normalise_id_number(data["id_number"])
+    data = _person_fields(person_data)
     admitted_on = timezone.localtime(admitted_at).date()
     if person is None and identified:
-        birth = data.get("birth_date") or (
-            id_number_birth_date(data["id_number"]) if data.get("id_number") else None
-        )
         person = person_matches(
             station=station,
             id_number=data.get("id_number", ""),
             name=data.get("name", ""),
-            birth_year=birth.year if birth else None,
+            birth_year=_birth_year(data),
             hometown=data.get("hometown", ""),
         ).first()
     if person is None:
@@ -193,34 +198,299 @@ def stay_register(
     else:
         if person.station_id != station.pk:
             raise ValidationError(_("This person belongs to another station."))
-        # Fill in what the earlier record lacked; never overwrite what is known.
-        for key, value in data.items():
-            if value not in (None, "") and getattr(person, key) in (None, ""):
-                setattr(person, key, value)
+        _fill_in(person, data)
     if photo:
         _replace_photo(person, photo)
     save_audited(person, acting_user=acting_user, reason="intake")
-    stay = Stay(
+    stay = _new_stay(
+        station=station,
+        person=person,
+        acting_user=acting_user,
+        admitted_at=admitted_at,
+        admitted_on=admitted_on,
+        unable_to_communicate=unable_to_communicate,
+        safety_checked=safety_checked,
+        source=source,
+        brought_by=brought_by,
+        reason=reason,
+        temperature=temperature,
+        health_status=health_status,
+        health_note=health_note,
+    )
+    save_audited(stay, acting_user=acting_user, reason="intake")
+    stay_registered.send(sender=Stay, stay=stay, acting_user=acting_user)
+    return stay
+
+
+def _person_fields(person_data: dict[str, Any] | None) -> dict[str, Any]:
+    data = {k: v for k, v in (person_data or {}).items() if k in PERSON_FIELDS}
+    if data.get("id_number"):
+        data["id_number"] = normalise_id_number(data["id_number"])
+    return data
+
+
+def _birth_year(data: dict[str, Any]) -> int | None:
+    """The birth year an intake gives: its birth date's, else its ID number's."""
+    birth = data.get("birth_date") or (
+        id_number_birth_date(data["id_number"]) if data.get("id_number") else None
+    )
+    return birth.year if birth else None
+
+
+def _fill_in(person: Person, data: dict[str, Any]) -> set[str]:
+    """Fill in what the earlier record lacked; never overwrite what is known. Returns the
+    fields filled in."""
+    filled = set()
+    for key, value in data.items():
+        if value not in (None, "") and getattr(person, key) in (None, ""):
+            setattr(person, key, value)
+            filled.add(key)
+    return filled
+
+
+def _new_stay(
+    *,
+    station: Station,
+    person: Person,
+    acting_user: Any,
+    admitted_at: datetime,
+    admitted_on: date,
+    unable_to_communicate: bool,
+    safety_checked: bool,
+    **fields: Any,
+) -> Stay:
+    """The intake's stay (unsaved): ``admitted_on`` the local date, ``is_minor`` under 18 on it."""
+    return Stay(
         station=station,
         person=person,
         admitted_at=admitted_at,
         admitted_on=admitted_on,
-        source=source,
-        brought_by=brought_by,
-        reason=reason,
         is_minor=is_minor_on(person, admitted_on),
         unable_to_communicate=unable_to_communicate,
         is_special=(not person.identified) or unable_to_communicate,
         safety_checked=safety_checked,
         safety_checked_by=acting_user if safety_checked else None,
-        temperature=temperature,
-        health_status=health_status,
-        health_note=health_note,
         registered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        **fields,
     )
-    save_audited(stay, acting_user=acting_user, reason="intake")
-    stay_registered.send(sender=Stay, stay=stay, acting_user=acting_user)
-    return stay
+
+
+# ---- many intakes at once (the ledger import)
+
+IMPORT_BATCH = 500  # rows per INSERT, lookups per query: well under SQLite's variable limit
+INTAKE_FIELDS = (
+    "admitted_at",
+    "source",
+    "identified",
+    "person_data",
+    "brought_by",
+    "reason",
+    "unable_to_communicate",
+    "safety_checked",
+    "temperature",
+    "health_status",
+    "health_note",
+)
+
+
+class IntakeRefused(ValidationError):
+    """``stays_register_many`` refused the intake at ``index``: nothing of the batch is saved."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+@transaction.atomic
+def stays_register_many(
+    *, station: Station, acting_user: Any, intakes: Sequence[dict[str, Any]]
+) -> list[Stay]:
+    """Register many intakes in one transaction, as ``stay_register`` would one after another.
+
+    Each intake is a dict of ``stay_register``'s keywords (``INTAKE_FIELDS``). The result is the
+    same records, history rows (the acting user, reason "intake", one row per save that
+    ``stay_register`` would make, with the version of each), placeholder numbers and person
+    matching, and one ``stays_registered`` event for them all; but the persons an intake may
+    match are read once, the placeholder counters are locked once per year, and the rows are
+    written with ``bulk_create`` (their history rows with ``bulk_history_insert``). Each record
+    is still validated (``full_clean``) before anything is written; the checks that need the
+    database (foreign keys set here, the placeholder constraint) are left to it. A refused
+    intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
+    """
+    book = _PersonBook.load(station, intakes)
+    placeholders = _reserve_placeholders(station, intakes)
+    new_persons: list[Person] = []
+    known: dict[int, Person] = {}  # persons known before the batch and matched: pk -> person
+    filled: dict[int, set[str]] = {}  # what the batch filled in of them
+    person_saves: list[tuple[Person, Person, bool]] = []  # person, its state then, created
+    stays: list[Stay] = []
+    for index, intake in enumerate(intakes):
+        data = _person_fields(intake.get("person_data"))
+        admitted_on = timezone.localtime(intake["admitted_at"]).date()
+        identified = intake.get("identified", True)
+        person = None
+        if identified:
+            person = book.match(data, _birth_year(data))
+        created = person is None
+        if person is None:
+            person = Person(station=station, identified=identified, **data)
+            if not identified:
+                person.placeholder_no = next(placeholders[admitted_on.year])
+            new_persons.append(person)
+        else:
+            fields_filled = _fill_in(person, data)
+            person.version += 1  # what save_audited's version claim would make it
+            if person.pk is not None:
+                known[person.pk] = person
+                filled.setdefault(person.pk, set()).update(fields_filled)
+        book.add(person)
+        fields = {k: v for k, v in intake.items() if k in INTAKE_FIELDS}
+        for key in ("admitted_at", "identified", "person_data"):
+            fields.pop(key, None)
+        stay = _new_stay(
+            station=station,
+            person=person,
+            acting_user=acting_user,
+            admitted_at=intake["admitted_at"],
+            admitted_on=admitted_on,
+            unable_to_communicate=fields.pop("unable_to_communicate", False),
+            safety_checked=fields.pop("safety_checked", False),
+            **fields,
+        )
+        try:
+            person.full_clean(exclude=["station", "photo"], validate_constraints=False)
+            stay.full_clean(exclude=_SET_HERE, validate_constraints=False)
+        except ValidationError as error:
+            raise IntakeRefused(index, error) from error
+        now = timezone.now()
+        person_saves.append((person, _snapshot(person, now), created))
+        stay._history_date = now  # type: ignore[attr-defined]
+        stays.append(stay)
+    Person.objects.bulk_create(new_persons, batch_size=IMPORT_BATCH)
+    _update_known(known, filled)
+    Stay.objects.bulk_create(stays, batch_size=IMPORT_BATCH)
+    _write_history(person_saves, acting_user)
+    bulk_history_insert(Stay, stays, acting_user=acting_user, reason="intake")
+    # The minors app opens the cases of minors' stays.
+    stays_registered.send(sender=Stay, stays=stays, acting_user=acting_user)
+    return stays
+
+
+# Foreign keys set by the service itself (checking them would cost a query each).
+_SET_HERE = ["station", "person", "registered_by", "safety_checked_by"]
+
+
+def _update_known(persons: dict[int, Person], filled: dict[int, set[str]]) -> None:
+    """Write the known persons the batch matched: their versions (one UPDATE per version number
+    and batch, where ``bulk_update`` would build a CASE of every row), and what was filled in
+    (an UPDATE per person filled in, a few: a returning person's record is mostly complete)."""
+    by_version: dict[int, list[int]] = {}
+    for pk, person in persons.items():
+        by_version.setdefault(person.version, []).append(pk)
+    for version, pks in by_version.items():
+        for start in range(0, len(pks), IMPORT_BATCH):
+            Person.objects.filter(pk__in=pks[start : start + IMPORT_BATCH]).update(version=version)
+    for pk, fields in filled.items():
+        if fields:
+            Person.objects.filter(pk=pk).update(**{f: getattr(persons[pk], f) for f in fields})
+
+
+def _snapshot(person: Person, when: datetime) -> Person:
+    """The person as this save leaves them, for its history row (its pk is known once written)."""
+    state = copy.copy(person)
+    state._history_date = when  # type: ignore[attr-defined]
+    return state
+
+
+def _write_history(saves: list[tuple[Person, Person, bool]], acting_user: Any) -> None:
+    """The history rows of the saves, in their order: created (+), then changed (~)."""
+    for created in (True, False):
+        states = []
+        for person, state, was_created in saves:
+            if was_created is created:
+                state.pk, state.created_at = person.pk, person.created_at
+                states.append(state)
+        bulk_history_insert(
+            Person, states, acting_user=acting_user, reason="intake", update=not created
+        )
+
+
+def _reserve_placeholders(
+    station: Station, intakes: Sequence[dict[str, Any]]
+) -> dict[int, Iterator[str]]:
+    """The placeholder numbers the unidentified persons of the batch take, by year (each
+    unidentified intake is a new person)."""
+    years = Counter(
+        timezone.localtime(i["admitted_at"]).year for i in intakes if not i.get("identified", True)
+    )
+    return {
+        year: iter(placeholders_reserve(station=station, year=year, count=count))
+        for year, count in sorted(years.items())
+    }
+
+
+class _PersonBook:
+    """The station's persons that a batch of intakes may match, read (and locked) once, and
+    kept up to date as the batch creates and fills in persons: ``match`` is ``person_matches``
+    (``.first()``) over them."""
+
+    def __init__(self, persons: Iterable[Person]) -> None:
+        self.by_id: dict[str, list[Person]] = {}
+        self.by_name: dict[tuple[str, str], list[Person]] = {}
+        self.rank: dict[int, tuple[int, int]] = {}
+        for person in sorted(persons, key=lambda p: p.pk):
+            self.add(person)
+
+    @classmethod
+    def load(cls, station: Station, intakes: Sequence[dict[str, Any]]) -> _PersonBook:
+        """Those with an ID number or a name of the batch (a superset of what can match)."""
+        ids, names = set(), set()
+        for intake in intakes:
+            if intake.get("identified", True):
+                data = _person_fields(intake.get("person_data"))
+                ids.add(data.get("id_number", ""))
+                names.add(str(data.get("name", "")).strip())
+        ids.discard("")
+        names.discard("")
+        persons = Person.objects.for_station(station).select_for_update()
+        found: dict[int, Person] = {}
+        for lookup, values in (("id_number__in", sorted(ids)), ("name__in", sorted(names))):
+            for start in range(0, len(values), IMPORT_BATCH):
+                for person in persons.filter(**{lookup: values[start : start + IMPORT_BATCH]}):
+                    found.setdefault(person.pk, person)
+        return cls(found.values())
+
+    def add(self, person: Person) -> None:
+        """Index ``person`` as it is now (a person is only ever filled in, never emptied)."""
+        key = id(person)
+        if key not in self.rank:  # known before the batch: by pk; new: after them, in order
+            self.rank[key] = (0, person.pk) if person.pk else (1, len(self.rank))
+        if person.id_number:
+            self._put(self.by_id.setdefault(person.id_number, []), person)
+        if person.name and person.hometown:  # compared as stored, as the query compares them
+            pair = (person.name, person.hometown)
+            self._put(self.by_name.setdefault(pair, []), person)
+
+    @staticmethod
+    def _put(persons: list[Person], person: Person) -> None:
+        if not any(p is person for p in persons):
+            persons.append(person)
+
+    def _first(self, persons: Iterable[Person]) -> Person | None:
+        return min(persons, key=lambda p: self.rank[id(p)], default=None)
+
+    def match(self, data: dict[str, Any], birth_year: int | None) -> Person | None:
+        id_number = data.get("id_number", "")
+        if id_number and self.by_id.get(id_number):
+            return self._first(self.by_id[id_number])
+        name, hometown = str(data.get("name", "")).strip(), str(data.get("hometown", "")).strip()
+        if name and birth_year and hometown:
+            return self._first(
+                p
+                for p in self.by_name.get((name, hometown), [])
+                if p.birth_date and p.birth_date.year == birth_year
+            )
+        return None
 
 
 @transaction.atomic

@@ -10,6 +10,13 @@ def _open_case_for_minor_stay(sender, *, stay, acting_user=None, **kwargs) -> No
         minor_case_open_for_stay(stay=stay, acting_user=acting_user)
 
 
+def _open_cases_for_minor_stays(sender, *, stays, acting_user=None, **kwargs) -> None:
+    """The same event for many stays at once (an import)."""
+    from .services import minor_cases_open_for_stays
+
+    minor_cases_open_for_stays(stays=stays, acting_user=acting_user)
+
+
 class MinorsConfig(AppConfig):
     name = "minors"
     verbose_name = _("Minor protection")
@@ -25,8 +32,11 @@ class MinorsConfig(AppConfig):
     page_labels = {"minors:activity_list": _("Activities (list)")}
 
     def ready(self) -> None:
-        from cases.signals import stay_registered
+        from cases.signals import stay_registered, stays_registered
 
         stay_registered.connect(
             _open_case_for_minor_stay, dispatch_uid="minors.open_case_for_minor_stay"
+        )
+        stays_registered.connect(
+            _open_cases_for_minor_stays, dispatch_uid="minors.open_cases_for_minor_stays"
         )

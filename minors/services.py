@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Source, Stay
-from rescue_station.audit import save_audited
+from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
 
 from .models import (
@@ -43,7 +43,39 @@ def minor_case_open_for_stay(*, stay: Stay, acting_user: Any) -> MinorCase | Non
     existing = MinorCase.objects.filter(stay=stay).first()
     if existing is not None:
         return existing
-    case = MinorCase(
+    return save_audited(
+        _case_for_stay(stay, acting_user), acting_user=acting_user, reason=OPENED_FOR_STAY
+    )
+
+
+OPENED_FOR_STAY = "opened for a minor's stay"
+BATCH = 500
+
+
+@transaction.atomic
+def minor_cases_open_for_stays(*, stays: Sequence[Stay], acting_user: Any) -> list[MinorCase]:
+    """``minor_case_open_for_stay`` for many new stays (an import): the cases of the minors'
+    stays that have none, validated one by one, written with their history rows in bulk."""
+    minors = [stay for stay in stays if stay.is_minor]
+    have: set[int] = set()
+    for start in range(0, len(minors), BATCH):
+        batch = [stay.pk for stay in minors[start : start + BATCH]]
+        have.update(MinorCase.objects.filter(stay__in=batch).values_list("stay_id", flat=True))
+    cases = []
+    for stay in minors:
+        if stay.pk not in have:
+            case = _case_for_stay(stay, acting_user)
+            # The foreign keys are the stay's own: checking them would cost a query each.
+            case.full_clean(exclude=["station", "stay", "opened_by"], validate_constraints=False)
+            case._history_date = timezone.now()  # type: ignore[attr-defined]
+            cases.append(case)
+    MinorCase.objects.bulk_create(cases, batch_size=BATCH)
+    bulk_history_insert(MinorCase, cases, acting_user=acting_user, reason=OPENED_FOR_STAY)
+    return cases
+
+
+def _case_for_stay(stay: Stay, acting_user: Any) -> MinorCase:
+    return MinorCase(
         station=stay.station,
         stay=stay,
         opened_at=stay.admitted_at,
@@ -51,7 +83,6 @@ def minor_case_open_for_stay(*, stay: Stay, acting_user: Any) -> MinorCase | Non
         reason=REASON_BY_SOURCE.get(stay.source, CaseReason.OTHER),
         opened_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
-    return save_audited(case, acting_user=acting_user, reason="opened for a minor's stay")
 
 
 @transaction.atomic
