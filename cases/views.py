@@ -6,12 +6,10 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
+from rescue_station.paging import page_of
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
@@ -53,7 +52,7 @@ from .models import (
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, queryset)
 
 
 def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
