@@ -34,12 +34,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         objects = self.object_list
-        if hasattr(objects, "order_by"):
-            # The order does not change how many rows there are; without it the database stops
-            # at the limit without sorting.
-            counted = objects.order_by()[: self.count_limit + 1].count()
-        else:
-            counted = len(objects)
+        if not hasattr(objects, "order_by"):
+            return len(objects)  # a list in memory: its length costs nothing
+        # The order does not change how many rows there are; without it the database stops at
+        # the limit without sorting.
+        counted = objects.order_by()[: self.count_limit + 1].count()
         self.exact = counted <= self.count_limit
         return counted
 
@@ -53,5 +52,7 @@ def page_number(request: HttpRequest) -> int:
 def page_of(request: HttpRequest, queryset: Any, per_page: int | None = None) -> Page:
     """The page of ``queryset`` the request asks for (the last one past the end)."""
     number = page_number(request)
-    paginator = CappedPaginator(queryset, per_page or settings.PAGE_SIZE, number=number)
+    paginator = CappedPaginator(
+        queryset, per_page or settings.PAGE_SIZE, number=number, cap=COUNT_CAP
+    )
     return paginator.get_page(number)
