@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Person, Stay
+from cases.models import Person, Stay, Ticket
 from tests.cases.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,31 @@ def test_it_shows_the_board_in_the_same_number_of_queries_for_few_and_many(stati
     few = _count(client, url)
     _stays(station, 200, present=True)
     assert _count(client, url) == few
+
+
+def _tickets(station, n: int) -> list[Ticket]:
+    start = at(date(2024, 1, 1))
+    return Ticket.objects.bulk_create(
+        Ticket(
+            station=station,
+            channel="hotline",
+            number=f"RX{Ticket.objects.count() + i}",
+            received_at=start + timedelta(hours=7 * i),
+            received_on=(start + timedelta(hours=7 * i)).date(),
+            deadline=start + timedelta(hours=7 * i + 24),
+            summary="街面求助",
+        )
+        for i in range(n)
+    )
+
+
+def test_it_lists_tickets_newest_first_in_the_same_number_of_queries(station, client_for):
+    client = client_for("station_staff")
+    url = reverse("cases:ticket_list")
+    _tickets(station, 10)
+    few = _count(client, url)
+    made = _tickets(station, 300)
+    assert _count(client, url) == few
+    page = client.get(url).context["page_obj"]
+    assert page[0] == made[-1]
+    assert [t.received_at for t in page] == sorted((t.received_at for t in page), reverse=True)
