@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 
@@ -25,3 +26,12 @@ class RunSQLOnPostgres(migrations.RunSQL):
 
     def describe(self) -> str:
         return "Raw SQL operation on PostgreSQL only"
+
+
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """``TrigramExtension`` whose reverse is a no-op off PostgreSQL too (Django's checks the
+    vendor going forwards only, and asks SQLite for pg_extension going back)."""
+
+    def database_backwards(self, app_label: str, schema_editor: Any, *args: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, *args)

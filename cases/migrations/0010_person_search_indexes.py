@@ -5,10 +5,9 @@ is on that expression: a b-tree with text_pattern_ops (the operator class of ``L
 text; ``varchar_pattern_ops`` is its twin for varchar) for prefixes, and a pg_trgm GIN index for
 containment of three characters or more. SQLite skips them (same results, scanned)."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from rescue_station.migration_operations import RunSQLOnPostgres
+from rescue_station.migration_operations import RunSQLOnPostgres, TrigramExtensionOnPostgres
 
 PREFIX = "CREATE INDEX {name} ON cases_person (UPPER({column}::text) text_pattern_ops)"
 TRIGRAM = "CREATE INDEX {name} ON cases_person USING gin (UPPER({column}::text) gin_trgm_ops)"
@@ -26,7 +25,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Needs the pg_trgm extension available on the server (README, Deployment).
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         *(
             RunSQLOnPostgres(
                 sql=sql.format(name=name, column=column), reverse_sql=f"DROP INDEX {name}"
