@@ -8,13 +8,18 @@ in the database of BENCH_DATABASE_URL (default: a SQLite file var/bench.sqlite3)
 - the dashboards on the benchmark station (with the demo's 2024 framework copied onto it): every
   metric of both stations in one grouped call, the 31 July monitoring of its 2024, the station
   head's overview of its 2024 (by month, this year against last), the stations side by side;
-- a 10,000-row intake ledger import, previewed and committed (``benchmarks/imports.py``).
-Exits 1 when a measure misses its target.
+- a 10,000-row intake ledger import, previewed and committed (``benchmarks/imports.py``);
+- the stay list's pages through the test client, on the benchmark station against the demo's
+  (large over small at most 1.5, or less than 5 ms apart), and the stock Django admin changelist
+  of the same stays (benchmarks/urls.py) in the same run, which ours must beat.
+Exits 1 when a measure misses its target. Writes the pages' figures to var/bench/report.json.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import statistics
 import sys
 import time
@@ -120,6 +125,8 @@ def main() -> int:
         results.update(_dashboards(station))
     results.update(imports.measure(10000))
     failed = False
+    if "evaluation_report" in get_commands():
+        failed |= _report_pages(station)
     print(f"benchmark station: {stays} stays, {len(registry.all_metrics())} metrics")
     for name, value in results.items():
         target = TARGETS[name]
@@ -167,6 +174,128 @@ def _dashboards(station) -> dict[str, float]:
         ),
         "region_seconds": _median_seconds(lambda: region(bureau, 2024, date(2025, 12, 31)), runs=3),
     }
+
+
+# Large over small: at most this ratio, or less than FLAT_MS apart (issue 13, "flat pages").
+FLAT_RATIO = 1.5
+FLAT_MS = 5.0
+
+
+def _timed_get(client, url: str, runs: int = 7) -> tuple[float, int]:
+    """Median milliseconds of GET ``url`` (after one warm-up) and the queries of one request."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()  # each request resets the log (DEBUG): the capture must start at zero
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return _median_seconds(lambda: client.get(url), runs=runs) * 1000, len(queries)
+
+
+def _client_for(username: str, station, **fields):
+    """A test client logged in as a user of ``station`` alone (created once)."""
+    from django.test import Client
+
+    from rescue_station.models import User
+    from rescue_station.roles import Role
+    from rescue_station.services import membership_grant, user_set_role
+
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        if not user.is_superuser:
+            user_set_role(user=user, role=Role.STATION_STAFF)
+        membership_grant(user=user, station=station)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _stay_pages(station) -> tuple[list[dict], dict[str, float]]:
+    """The stay list and its search on the benchmark station against the demo's, and the stock
+    admin changelist of the same stays, timed in one run."""
+    from urllib.parse import urlencode
+
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from cases.models import Person
+    from rescue_station.models import Station
+
+    demo = Station.objects.get(code="zhuzhou")
+    small = _client_for("bench_demo_staff", demo)
+    large = _client_for("bench_staff", station)
+    superuser = _client_for("bench_superuser", station, is_superuser=True, is_staff=True)
+    # A full name of three characters or more (the search by containment), from each station.
+    small_name = next(
+        n
+        for n in Person.objects.filter(station=demo).values_list("name", flat=True).order_by("pk")
+        if len(n) >= 3
+    )
+    large_name = (
+        Person.objects.filter(station=station).order_by("-pk").values_list("name", flat=True)[1000]
+    )
+    pages = []
+    with override_settings(ROOT_URLCONF="benchmarks.urls"):
+        stays = reverse("cases:stay_list")
+        for name, small_query, large_query in (
+            ("stay list", {}, {}),
+            ("stay search by name", {"q": small_name}, {"q": large_name}),
+        ):
+            small_ms, small_queries = _timed_get(small, f"{stays}?{urlencode(small_query)}")
+            large_ms, large_queries = _timed_get(large, f"{stays}?{urlencode(large_query)}")
+            pages.append(
+                {
+                    "name": name,
+                    "small_ms": round(small_ms, 1),
+                    "large_ms": round(large_ms, 1),
+                    "ratio": round(large_ms / small_ms, 2),
+                    "small_queries": small_queries,
+                    "large_queries": large_queries,
+                }
+            )
+        changelist = reverse("bench_admin:cases_stay_changelist")
+        admin = {
+            "admin_changelist_ms": _timed_get(superuser, changelist)[0],
+            "admin_search_ms": _timed_get(
+                superuser, f"{changelist}?{urlencode({'q': large_name})}"
+            )[0],
+        }
+    return pages, {k: round(v, 1) for k, v in admin.items()}
+
+
+def _report_pages(station) -> bool:
+    """Print the pages' figures, write them to var/bench/report.json; True when a goal is missed."""
+    pages, admin = _stay_pages(station)
+    failed = False
+    print(f"{'page':<24} {'small ms':>9} {'large ms':>9} {'ratio':>6} {'queries':>9}")
+    for page in pages:
+        flat = page["ratio"] <= FLAT_RATIO or page["large_ms"] - page["small_ms"] < FLAT_MS
+        failed |= not flat
+        print(
+            f"{page['name']:<24} {page['small_ms']:9.1f} {page['large_ms']:9.1f}"
+            f" {page['ratio']:6.2f} {page['small_queries']:4}/{page['large_queries']:<4}"
+            f" {'ok' if flat else 'MISSED (not flat)'}"
+        )
+    by_name = {p["name"]: p["large_ms"] for p in pages}
+    for ours, stock in (
+        ("stay list", "admin_changelist_ms"),
+        ("stay search by name", "admin_search_ms"),
+    ):
+        faster = by_name[ours] < admin[stock]
+        failed |= not faster
+        print(
+            f"{stock:<24} {admin[stock]:9.1f}   {ours} {by_name[ours]:.1f} ms"
+            f" {'ok (faster)' if faster else 'MISSED (stock admin is faster)'}"
+        )
+    out = ROOT / "var" / "bench" / "report.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"machine": platform.node(), "pages": pages, **admin}, indent=2) + "\n"
+    )
+    return failed
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from rescue_station.audit import history_rows
 from rescue_station.formatting import format_wan
 from rescue_station.forms import save_through
 from rescue_station.models import Station
+from rescue_station.paging import page_of
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     ImportResult,
@@ -50,7 +50,7 @@ def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
 
 def _page(request: HttpRequest, queryset: models.QuerySet, *sums: str) -> Any:
     """One page of the list; ``sums`` name annotated sums to round to the cent."""
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     if sums:
         page.object_list = selectors.exact(page.object_list, *sums)
     return page

@@ -232,7 +232,18 @@ class Stay(Versioned):
         verbose_name = _("stay")
         verbose_name_plural = _("stays")
         ordering = ["-admitted_at"]
-        indexes = [models.Index(fields=["station", "admitted_on"], name="stay_station_admitted")]
+        indexes = [
+            models.Index(fields=["station", "admitted_on"], name="stay_station_admitted"),
+            # The stay list's default order (selectors.stays_filtered): its first page is the
+            # index's first 25 entries, however many years the station keeps.
+            models.Index(fields=["station", "-admitted_at", "-id"], name="stay_station_list_order"),
+            # The board: the persons in the station now, longest stay first.
+            models.Index(
+                fields=["station", "admitted_at"],
+                condition=models.Q(left_at__isnull=True),
+                name="stay_station_present",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(left_at__isnull=True)

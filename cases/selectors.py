@@ -53,16 +53,33 @@ def stays_for(user: Any, station: Station) -> QuerySet[Stay]:
     )
 
 
+# Names are searched by containment from this many characters, by prefix below it: a one- or
+# two-character search ("张", "张三") would contain-match most of an archive, and a trigram index
+# needs three characters to narrow anything (cases/migrations/0010_person_search_indexes.py).
+SEARCH_CONTAINS_FROM = 3
+
+
+def stay_search(q: str, *, identity: bool) -> Q:
+    """The stays whose person matches ``q``: a name or placeholder number that starts with it
+    (or contains it, from SEARCH_CONTAINS_FROM characters), or an ID number that starts with it.
+
+    Case-insensitive on every database (Django's i-lookups: ``UPPER(col) LIKE UPPER(…)``), which
+    is the expression PostgreSQL's search indexes are built on. Without ``identity`` (a reader
+    who may not see minors' identities) a minor's name and ID number do not match: the row is
+    listed without them, and a match would tell who it is."""
+    lookup = "icontains" if len(q) >= SEARCH_CONTAINS_FROM else "istartswith"
+    by_identity = Q(**{f"person__name__{lookup}": q}) | Q(person__id_number__istartswith=q)
+    if not identity:
+        by_identity &= Q(is_minor=False)
+    return by_identity | Q(**{f"person__placeholder_no__{lookup}": q})
+
+
 def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> QuerySet[Stay]:
     """The stay list: search (name, ID number, placeholder number) and filters."""
     stays = stays_for(user, station)
     q = (filters.get("q") or "").strip()
     if q:
-        by_identity = Q(person__name__icontains=q) | Q(person__id_number__icontains=q.upper())
-        if not can_see_minors(user):
-            # A minor's row is listed without name or ID: a match on them would tell who it is.
-            by_identity &= Q(is_minor=False)
-        stays = stays.filter(by_identity | Q(person__placeholder_no__icontains=q))
+        stays = stays.filter(stay_search(q, identity=can_see_minors(user)))
     if filters.get("counted"):
         stays = stays.exclude(exit_type=ExitType.HELP_REFUSED)
     if filters.get("counted") == "stayed":

@@ -6,12 +6,10 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
+from rescue_station.paging import page_of
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
@@ -53,7 +52,7 @@ from .models import (
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, queryset)
 
 
 def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -595,11 +594,14 @@ def _record_list(
     ``also_shown``: stays the page lists besides (the long-stay candidates)."""
     station = current_station(request)
     form = forms.PeriodFilterForm(request.GET or None)
+    # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
+    # (station, date) from giving the rows in order, even on a column that is never null.
+    newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
     records = (
         (records if records is not None else model.objects.all())
         .for_user(request.user)
         .filter(station=station)
-        .order_by(models.F(date_field).desc(nulls_last=True), "-pk")
+        .order_by(newest, "-pk")
     )
     if form.is_valid():
         if form.cleaned_data["start"]:

@@ -204,7 +204,12 @@ class MinorCase(Versioned):
         verbose_name = _("minor's case")
         verbose_name_plural = _("minors' cases")
         ordering = ["-opened_at", "-pk"]
-        indexes = [models.Index(fields=["station", "opened_on"])]
+        indexes = [
+            models.Index(fields=["station", "opened_on"]),
+            # The case list's order, over the user's stations (selectors.case_list): its first
+            # page is read from the index's first entries however many cases there are.
+            models.Index(fields=["-opened_at", "-id"], name="minorcase_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(stay__isnull=False) | models.Q(child__isnull=False),

@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +22,7 @@ from rescue_station import registry
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
+from rescue_station.paging import page_of
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import selectors, services
@@ -53,7 +52,7 @@ from .models import (
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, queryset)
 
 
 def _case_for(request: HttpRequest, pk: int) -> MinorCase:

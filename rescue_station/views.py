@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .forms import AccessLogFilterForm
 from .middleware import PENDING_POST, session_remaining
+from .paging import page_of
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
     access_log_entries,
@@ -75,7 +74,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
     filters = form.cleaned_data if form.is_valid() else {}
     entries = access_log_entries(request.user, filters)
-    page_obj = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, entries)
     return render(
         request, "rescue_station/access_log.html", {"filter_form": form, "page_obj": page_obj}
     )
