@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from rescue_station.formatting import format_wan
+from rescue_station.models import Plausible
 from rescue_station.selectors import record_type_label as _record_type_label
 from rescue_station.validators import mask_id_number
 
@@ -33,3 +34,15 @@ def mask_id(value: str | None) -> str:
 def record_type_label(value: str) -> str:
     """An access-log record type ("minors.child") by its model's name."""
     return _record_type_label(value)
+
+
+@register.inclusion_tag("includes/plausibility.html")
+def plausibility_warning(*records: object) -> dict[str, object]:
+    """What the saved records break of rules made since (their next edit must correct it)."""
+    problems = [
+        line
+        for record in records
+        if isinstance(record, Plausible) and record.pk is not None
+        for line in record.plausibility_problems()
+    ]
+    return {"problems": problems}
