@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station, Versioned
+from rescue_station.models import Plausible, Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 
 from . import api
@@ -33,7 +33,7 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
     )
 
 
-class FundingSource(models.Model):
+class FundingSource(Plausible):
     """An income source (按收入性质). ``name`` is the short name the self-evaluation form prints."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -62,7 +62,7 @@ function_code_validator = RegexValidator(
 )
 
 
-class FunctionClass(models.Model):
+class FunctionClass(Plausible):
     """A code of the government expenditure function classification (政府收支分类科目, 支出功能分类)."""
 
     code = models.CharField(

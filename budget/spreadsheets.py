@@ -193,6 +193,15 @@ def validate_lines(station: Station, records: list[tuple[int, dict[str, Any]]]) 
     return result
 
 
+EXPENDITURE_COLUMNS = {
+    "line": "预算指标编号",
+    "date": "凭证日期",
+    "amount": "金额（元）",
+    "voucher_no": "凭证号",
+    "description": "摘要",
+}
+
+
 def validate_expenditures(
     station: Station, records: list[tuple[int, dict[str, Any]]]
 ) -> ImportResult:
@@ -243,6 +252,14 @@ def validate_expenditures(
             result.error(number, "金额（元）", str(error))
         if not data["voucher_no"]:
             result.error(number, "凭证号", _("This cell is required."))
+        if not any(e.row == number for e in result.errors):
+            # The model's rules (a date that happened, no control character), as the form's.
+            try:
+                Expenditure(**data).full_clean(
+                    exclude=["line"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                _merge_model_errors(result, number, error, EXPENDITURE_COLUMNS)
         if not any(e.row == number for e in result.errors):
             key = (line.pk, data["date"], data["voucher_no"], data["amount"])
             if key in seen:

@@ -160,8 +160,13 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=TZ)
 
 
-def _id_number(rng: random.Random, region: str, birth: date) -> str:
-    first17 = f"{region}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+def _id_number(rng: random.Random, region: str, birth: date, gender: str) -> str:
+    """A valid number for the person: their birth date, and a sequence whose last digit is odd
+    for a man and even for a woman (GB 11643). One draw, as before, so no other figure moves."""
+    sequence = rng.randint(0, 999)
+    if (sequence % 2 == 1) != (gender == "male"):
+        sequence ^= 1  # the neighbour of the other parity, still 000-999
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
     return first17 + id_check_digit(first17)
 
 
@@ -262,7 +267,7 @@ class _Generator:
             name=_name(rng),
             gender=gender,
             birth_date=birth,
-            id_number=_id_number(rng, region, birth) if has_id else "",
+            id_number=_id_number(rng, region, birth, gender) if has_id else "",
             hometown=hometown,
             dialect=rng.choice(DIALECTS),
         )

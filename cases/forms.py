@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from rescue_station.forms import VersionedFormMixin
+from rescue_station.forms import VersionedFormMixin, model_form_field
 from rescue_station.models import Station
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
@@ -27,6 +27,7 @@ from .models import (
     Inspection,
     LongStay,
     MedicalReferral,
+    Person,
     SafetyCheck,
     SafetyIncident,
     Satisfaction,
@@ -85,9 +86,7 @@ class PersonFields(forms.Form):
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
-    estimated_age = forms.IntegerField(
-        label=_("Estimated age"), required=False, min_value=0, max_value=120
-    )
+    estimated_age = model_form_field(Person, "estimated_age", label=_("Estimated age"))
     id_number = IdNumberField()
     hometown = forms.CharField(label=_("Hometown"), max_length=100, required=False)
     dialect = forms.CharField(label=_("Dialect"), max_length=50, required=False)
@@ -135,14 +134,7 @@ class IntakeForm(PersonFields):
     )
     unable_to_communicate = forms.BooleanField(label=_("Unable to communicate"), required=False)
     safety_checked = forms.BooleanField(label=_("Safety check done"), required=False)
-    temperature = forms.DecimalField(
-        label=_("Temperature (°C)"),
-        required=False,
-        max_digits=3,
-        decimal_places=1,
-        min_value=30,
-        max_value=45,
-    )
+    temperature = model_form_field(Stay, "temperature", label=_("Temperature (°C)"))
     # No status is preselected: "good" must be what the clerk saw, not what the form offered.
     health_status = forms.ChoiceField(
         label=_("Health status"),
@@ -176,18 +168,6 @@ class IntakeForm(PersonFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["admitted_at"].initial = _now_local
-
-    def clean_admitted_at(self) -> datetime:
-        value = self.cleaned_data["admitted_at"]
-        if value > timezone.now():
-            raise ValidationError(_("The admission time cannot be in the future."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("identified") and not (data.get("name") or "").strip():
-            self.add_error("name", _("Give the name, or register the person as unidentified."))
-        return data
 
 
 class IdentityForm(VersionedFormMixin, PersonFields):

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from rescue_station.models import Station
+from rescue_station.plausible import local_date
 from rescue_station.spreadsheets import ImportResult, parse_date, parse_decimal, write_sheet
-from rescue_station.validators import mask_id_number, normalise_id_number, validate_id_number
+from rescue_station.validators import mask_id_number, normalise_id_number
 
 from . import services
-from .models import Gender, HealthStatus, Source, Stay
+from .models import Gender, HealthStatus, Person, Source, Stay
 
 COLUMNS = [
     "入站时间",
@@ -121,96 +122,142 @@ def _parse_datetime(value: Any) -> datetime:
     return naive
 
 
+# The model field each column fills: the models' rules (the same for the page form, this
+# import and the services) name a field, the import names the column.
+COLUMN_OF = {
+    "admitted_at": "入站时间",
+    "name": "姓名",
+    "identified": "身份不明",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "estimated_age": "估计年龄",
+    "id_number": "身份证号码",
+    "hometown": "籍贯",
+    "source": "来源",
+    "brought_by": "护送人/单位",
+    "reason": "求助原因",
+    "temperature": "体温",
+    "health_status": "健康状况",
+    "health_note": "健康状况",
+}
+
+
 def validate(rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
-    """Check every row; the result holds either ready rows or errors by row and column."""
+    """Check every row; the result holds either ready rows or errors by row and column.
+
+    The cells are parsed here; what a value may be is the models' rule, checked by cleaning the
+    person and the stay the row would make (nothing is saved)."""
     result = ImportResult()
-    genders, sources, health = (
-        _labels(Gender.choices),
-        _labels(Source.choices),
-        _labels(HealthStatus.choices),
-    )
-    now = timezone.now()
+    labels = {
+        "性别": _labels(Gender.choices),
+        "来源": _labels(Source.choices),
+        "健康状况": _labels(HealthStatus.choices),
+    }
     for number, cells in rows:
-        errors_before = len(result.errors)
-
-        def cell(column: str, cells: dict[str, Any] = cells) -> str:
-            value = cells.get(column)
-            return "" if value is None else str(value).strip()
-
-        admitted_at = None
-        try:
-            admitted_at = _parse_datetime(cells.get("入站时间"))
-            if admitted_at > now:
-                result.error(number, "入站时间", _("The admission time cannot be in the future."))
-        except ValueError as error:
-            result.error(number, "入站时间", str(error))
-        unknown = cell("身份不明") or NO
-        if unknown not in (YES, NO):
-            result.error(number, "身份不明", _("Write 是 or 否."))
-        name = cell("姓名")
-        if unknown == NO and not name:
-            result.error(number, "姓名", _("Give the name, or write 是 under 身份不明."))
-        gender = genders.get(cell("性别") or "不详")
-        if gender is None:
-            result.error(number, "性别", _("Unknown value “%(value)s”.") % {"value": cell("性别")})
-        birth = None
-        if cell("出生日期"):
-            try:
-                birth = parse_date(cells.get("出生日期"))
-            except ValueError as error:
-                result.error(number, "出生日期", str(error))
-        age = None
-        if cell("估计年龄"):
-            try:
-                age = int(parse_decimal(cells.get("估计年龄"), places=0))
-                if not 0 <= age <= 120:
-                    raise ValueError(_("An age between 0 and 120."))
-            except ValueError as error:
-                result.error(number, "估计年龄", str(error))
-        id_number = normalise_id_number(cell("身份证号码"))
-        if id_number:
-            try:
-                validate_id_number(id_number)
-            except ValidationError as error:
-                result.error(number, "身份证号码", " ".join(error.messages))
-        source = sources.get(cell("来源"))
-        if source is None:
-            result.error(number, "来源", _("Unknown value “%(value)s”.") % {"value": cell("来源")})
-        temperature = None
-        if cell("体温"):
-            try:
-                temperature = parse_decimal(cells.get("体温"), places=1)
-                if not Decimal("30") <= temperature <= Decimal("45"):
-                    raise ValueError(_("A temperature between 30.0 and 45.0 °C."))
-            except ValueError as error:
-                result.error(number, "体温", str(error))
-        status = health.get(cell("健康状况") or "good")
-        if status is None:
-            result.error(
-                number, "健康状况", _("Unknown value “%(value)s”.") % {"value": cell("健康状况")}
-            )
-        if len(result.errors) == errors_before and admitted_at is not None:
-            result.rows.append(
-                LedgerRow(
-                    row=number,
-                    admitted_at=admitted_at,
-                    identified=unknown == NO,
-                    person_data={
-                        "name": name,
-                        "gender": gender,
-                        "birth_date": birth,
-                        "estimated_age": age,
-                        "id_number": id_number,
-                        "hometown": cell("籍贯"),
-                    },
-                    source=source or "",
-                    brought_by=cell("护送人/单位"),
-                    reason=cell("求助原因"),
-                    temperature=temperature,
-                    health_status=status or "good",
-                )
-            )
+        row = _validate_row(result, number, cells, labels)
+        if row is not None:
+            result.rows.append(row)
     return result
+
+
+def _validate_row(
+    result: ImportResult, number: int, cells: dict[str, Any], labels: dict[str, dict[str, str]]
+) -> LedgerRow | None:
+    errors_before = len(result.errors)
+    failed: set[str] = set()  # fields whose cell could not be read: not checked again
+
+    def cell(column: str) -> str:
+        value = cells.get(column)
+        return "" if value is None else str(value).strip()
+
+    def refuse(field: str, message: str) -> None:
+        failed.add(field)
+        result.error(number, COLUMN_OF[field], message)
+
+    def unknown_value(column: str) -> str:
+        return _("Unknown value “%(value)s”.") % {"value": cell(column)}
+
+    admitted_at = None
+    try:
+        admitted_at = _parse_datetime(cells.get("入站时间"))
+    except ValueError as error:
+        refuse("admitted_at", str(error))
+    unknown = cell("身份不明") or NO
+    if unknown not in (YES, NO):
+        refuse("identified", _("Write 是 or 否."))
+    gender = labels["性别"].get(cell("性别")) if cell("性别") else Gender.UNKNOWN
+    if gender is None:
+        refuse("gender", unknown_value("性别"))
+    birth = None
+    if cell("出生日期"):
+        try:
+            birth = parse_date(cells.get("出生日期"))
+        except ValueError as error:
+            refuse("birth_date", str(error))
+    age = None
+    if cell("估计年龄"):
+        try:
+            age = int(parse_decimal(cells.get("估计年龄"), places=0))
+        except ValueError as error:
+            refuse("estimated_age", str(error))
+    source = labels["来源"].get(cell("来源"))
+    if source is None:
+        refuse("source", unknown_value("来源"))
+    temperature = None
+    if cell("体温"):
+        try:
+            temperature = parse_decimal(cells.get("体温"), places=1)
+        except ValueError as error:
+            refuse("temperature", str(error))
+    status = labels["健康状况"].get(cell("健康状况") or "good")
+    if status is None:
+        refuse("health_status", unknown_value("健康状况"))
+    person = Person(
+        identified=unknown == NO,
+        name=cell("姓名"),
+        gender=gender or Gender.UNKNOWN,
+        birth_date=birth,
+        estimated_age=age,
+        id_number=normalise_id_number(cell("身份证号码")),
+        hometown=cell("籍贯"),
+    )
+    stay = Stay(
+        admitted_at=admitted_at,
+        admitted_on=local_date(admitted_at) if admitted_at else None,
+        source=source or "",
+        brought_by=cell("护送人/单位"),
+        reason=cell("求助原因"),
+        temperature=temperature,
+        health_status=status or HealthStatus.GOOD,
+    )
+    for record, exclude in ((person, {"station"}), (stay, {"station", "person"})):
+        _check_record(result, number, record, exclude | failed)
+    if len(result.errors) > errors_before or admitted_at is None:
+        return None
+    return LedgerRow(
+        row=number,
+        admitted_at=admitted_at,
+        identified=person.identified,
+        # As the person's rules filled them: the birth date and sex an ID number gives.
+        person_data={k: getattr(person, k) for k in LEDGER_PERSON_FIELDS},
+        source=stay.source,
+        brought_by=stay.brought_by,
+        reason=stay.reason,
+        temperature=stay.temperature,
+        health_status=stay.health_status,
+    )
+
+
+LEDGER_PERSON_FIELDS = ("name", "gender", "birth_date", "estimated_age", "id_number", "hometown")
+
+
+def _check_record(result: ImportResult, number: int, record: Any, exclude: set[str]) -> None:
+    try:
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            if field not in exclude:
+                result.error(number, COLUMN_OF.get(field, "—"), " ".join(messages))
 
 
 class ImportFailed(Exception):

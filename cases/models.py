@@ -12,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station, Versioned
+from rescue_station.models import Plausible, Station, Versioned
+from rescue_station.plausible import DateKind, check_identity
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import validate_id_number
@@ -42,7 +43,9 @@ class Person(Versioned):
         _("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN
     )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    estimated_age = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(
+        _("estimated age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
@@ -76,8 +79,15 @@ class Person(Versioned):
     def __str__(self) -> str:
         return self.name or self.placeholder_no or f"#{self.pk}"
 
+    def clean(self) -> None:
+        if self.identified and not self.name.strip():
+            raise ValidationError(
+                {"name": _("Give the name, or register the person as unidentified.")}
+            )
+        check_identity(self)
 
-class PlaceholderCounter(models.Model):
+
+class PlaceholderCounter(Plausible):
     """The last placeholder number given in a station's year. ``placeholder_next`` locks the
     row until the intake's transaction ends, so that two intakes at once never get one number."""
 
@@ -131,6 +141,9 @@ class HealthStatus(models.TextChoices):
     MENTAL_ILLNESS = "mental_illness", _("Mental illness (suspected)")
     DISABILITY = "disability", _("Disability")
 
+
+# From this temperature on a person has a fever: "good" health then needs a note saying why.
+FEVER = Decimal("37.3")
 
 # Health statuses that need a designated hospital: the denominator of cases.sick_treated_rate.
 NEEDS_TREATMENT = (HealthStatus.ILL, HealthStatus.INJURED)
@@ -256,12 +269,25 @@ class Stay(Versioned):
         return f"{self.person} {self.admitted_on:%Y-%m-%d}"
 
     def clean(self) -> None:
+        errors = {}
         if self.exit_type == ExitType.HELP_REFUSED and not self.refusal_reason.strip():
-            raise ValidationError({"refusal_reason": _("Give the reason help is refused.")})
+            errors["refusal_reason"] = _("Give the reason help is refused.")
         if self.left_at and self.admitted_at and self.left_at < self.admitted_at:
-            raise ValidationError({"left_at": _("The departure cannot be before the admission.")})
+            errors["left_at"] = _("The departure cannot be before the admission.")
         if self.left_at and not self.exit_type:
-            raise ValidationError({"exit_type": _("Give the departure type.")})
+            errors["exit_type"] = _("Give the departure type.")
+        if (
+            self.temperature is not None
+            and self.temperature >= FEVER
+            and self.health_status == HealthStatus.GOOD
+            and not self.health_note.strip()
+        ):
+            errors["health_note"] = _(
+                "A temperature of %(fever)s °C or more with the health status “good”: say why "
+                "in the health note, or choose another status."
+            ) % {"fever": FEVER}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_present(self) -> bool:
@@ -295,7 +321,7 @@ class Stay(Versioned):
         return self.nights(today) > allowed
 
 
-class StayPart(models.Model):
+class StayPart(Plausible):
     """A record that belongs to a station through its stay."""
 
     station_path = "stay__station"
@@ -501,7 +527,7 @@ class Escort(StayPart):
         return f"{self.destination} {self.trip_date}"
 
 
-class CareInstitution(models.Model):
+class CareInstitution(Plausible):
     """A contracted care institution (托养机构) where long-stay persons are placed."""
 
     station = models.ForeignKey(
@@ -528,6 +554,9 @@ class CareInstitution(models.Model):
 
 class LongStay(Versioned):
     """Handling of a person still unidentified after the station's long-stay months (滞留)."""
+
+    # A placement may be agreed until a date ahead.
+    date_kinds = {"ended_on": DateKind.PERIOD}
 
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="long_stays", verbose_name=_("station")
@@ -573,7 +602,7 @@ class InspectionKind(models.TextChoices):
     ROUTINE = "routine", _("Routine")
 
 
-class Inspection(models.Model):
+class Inspection(Plausible):
     """An inspection of a care institution."""
 
     station_path = "institution__station"
@@ -676,6 +705,8 @@ class TicketChannel(models.TextChoices):
 
 class Ticket(Versioned):
     """A call from the mayor's hotline or a dispatch of the urban-management platform."""
+
+    date_kinds = {"deadline": DateKind.PLANNED}
 
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("station")
@@ -791,7 +822,7 @@ class SafetyIncident(Versioned):
         return f"{self.kind} {self.occurred_on}"
 
 
-class TracingPolicy(models.Model):
+class TracingPolicy(Plausible):
     """A station's tracing time limits (workflow.md, tracing: all configurable per station)."""
 
     station = models.OneToOneField(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
+from rescue_station.plausible import local_date
 from rescue_station.uploads import PhotoValidator, reencode_photo
 from rescue_station.validators import id_number_birth_date, normalise_id_number
 
@@ -182,7 +183,7 @@ def stay_register(
     opens a minor case from it) inside the transaction.
     """
     data = _person_fields(person_data)
-    admitted_on = timezone.localtime(admitted_at).date()
+    admitted_on = local_date(admitted_at)
     if person is None and identified:
         person = person_matches(
             station=station,
@@ -326,7 +327,7 @@ def stays_register_many(
     stays: list[Stay] = []
     for index, intake in enumerate(intakes):
         data = _person_fields(intake.get("person_data"))
-        admitted_on = timezone.localtime(intake["admitted_at"]).date()
+        admitted_on = local_date(intake["admitted_at"])
         identified = intake.get("identified", True)
         person = None
         if identified:
@@ -511,8 +512,6 @@ def person_identify(
             setattr(person, key, normalise_id_number(value or "") if key == "id_number" else value)
     if photo:
         _replace_photo(person, photo)
-    if identified and not person.name.strip():
-        raise ValidationError({"name": _("An identified person has a name.")})
     person.identified = identified
     return save_audited(
         person, acting_user=acting_user, reason="identity", expected_version=expected_version
@@ -671,7 +670,7 @@ def may_leave_alone(stay: Stay, when: datetime) -> bool:
     if stay.health_status in (HealthStatus.MENTAL_ILLNESS, HealthStatus.DISABILITY):
         return False
     person = stay.person
-    day = timezone.localtime(when).date()
+    day = local_date(when)
     birth = person_birth_date(person)
     if birth is not None:
         return age_on(birth, day) >= LEAVE_ALONE_AGE
@@ -740,7 +739,7 @@ def stay_depart(
             _("An escorted departure needs its trip: date, escorts, destination.")
         )
     stay.left_at = left_at
-    stay.left_on = timezone.localtime(left_at).date()
+    stay.left_on = local_date(left_at)
     stay.exit_type = exit_type
     stay.satisfaction = satisfaction
     stay.departure_note = note
@@ -782,7 +781,7 @@ def stay_refuse_help(
     for item in stay.belongings.filter(returned=False, not_returned_reason=""):
         belongings_settle(item=item, acting_user=acting_user, returned=True)
     stay.left_at = refused_at
-    stay.left_on = timezone.localtime(refused_at).date()
+    stay.left_on = local_date(refused_at)
     stay.exit_type = ExitType.HELP_REFUSED
     stay.refusal_reason = reason
     stay.refused_by = acting_user
@@ -814,7 +813,7 @@ def record_save(
     safety check or incident) validated and audited, with its many-to-many fields; an edit only
     from ``expected_version``, the version its form was loaded from."""
     if isinstance(obj, Ticket) and obj.received_at:
-        obj.received_on = timezone.localtime(obj.received_at).date()
+        obj.received_on = local_date(obj.received_at)
     save_audited(obj, acting_user=acting_user, expected_version=expected_version)
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Stay
@@ -101,9 +100,6 @@ class CaseForm(CompactModelForm):
         data = super().clean()
         if data.get("outcome_on") and not data.get("outcome"):
             self.add_error("outcome", _("Give the outcome for the outcome date."))
-        disclosed = data.get("harm_disclosed_at")
-        if disclosed and disclosed > timezone.now():
-            self.add_error("harm_disclosed_at", _("The time cannot be in the future."))
         return data
 
 
@@ -112,12 +108,6 @@ class CounsellingForm(CompactModelForm):
         model = CounsellingSession
         fields = ["held_on", "provider_role", "provider_name", "notes"]
         widgets = {"held_on": DATE}
-
-    def clean_held_on(self) -> Any:
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return held_on
 
 
 class MandatoryReportForm(CompactModelForm):
@@ -132,12 +122,6 @@ class MandatoryReportForm(CompactModelForm):
             "follow_up",
         ]
         widgets = {"reported_at": DATETIME}
-
-    def clean_reported_at(self) -> Any:
-        reported_at = self.cleaned_data["reported_at"]
-        if reported_at > timezone.now():
-            raise forms.ValidationError(_("The time cannot be in the future."))
-        return reported_at
 
 
 class ReportFollowUpForm(CompactModelForm):

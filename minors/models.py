@@ -16,14 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Gender, Stay
-from rescue_station.models import Station, Versioned
+from rescue_station.models import Plausible, Station, Versioned
+from rescue_station.plausible import DateKind, check_identity
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.validators import validate_id_number
 
 USER = settings.AUTH_USER_MODEL
 
 
-class MinorsPolicy(models.Model):
+class MinorsPolicy(Plausible):
     """The station's own time limits for minors' work (defaults are the national practice)."""
 
     station = models.OneToOneField(
@@ -124,6 +125,9 @@ class Child(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_identity(self)
 
 
 class CaseReason(models.TextChoices):
@@ -238,7 +242,7 @@ class ProviderRole(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
 
 
-class CounsellingSession(models.Model):
+class CounsellingSession(Plausible):
     """Counselling (心理疏导), policy advice or adjustment help given to a minor."""
 
     station_path = "case__station"
@@ -313,7 +317,7 @@ class VisitOccasion(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up visit")
 
 
-class Visit(models.Model):
+class Visit(Plausible):
     """A visit to a registered child (走访慰问)."""
 
     station_path = "child__station"
@@ -349,8 +353,10 @@ class Visit(models.Model):
         return f"{self.child} {self.visited_on}"
 
 
-class FollowUp(models.Model):
+class FollowUp(Plausible):
     """A long-term follow-up (长期跟进) of a child by a social worker or counsellor."""
+
+    date_kinds = {"ended_on": DateKind.PERIOD}
 
     station_path = "child__station"
 
@@ -392,7 +398,7 @@ class AssessmentResult(models.TextChoices):
     INADEQUATE = "inadequate", _("Guardianship inadequate")
 
 
-class GuardianshipAssessment(models.Model):
+class GuardianshipAssessment(Plausible):
     """A family guardianship assessment with guidance (家庭监护评估与指导)."""
 
     station_path = "child__station"
@@ -424,7 +430,7 @@ class GuardianshipAssessment(models.Model):
         return f"{self.child} {self.assessed_on}"
 
 
-class Intervention(models.Model):
+class Intervention(Plausible):
     """A case intervention (个案干预) for a child reported in difficulty."""
 
     station_path = "child__station"
@@ -507,4 +513,7 @@ class Activity(Versioned):
 
 
 def next_visit_due(*, policy: MinorsPolicy, risk_level: str, last: date) -> date:
-    return last + policy.visit_interval(risk_level)
+    try:
+        return last + policy.visit_interval(risk_level)
+    except OverflowError:  # a last visit in year 9999, which the rules refuse when it is saved
+        return date.max

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Source, Stay
 from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
+from rescue_station.plausible import local_date
 
 from .models import (
     Activity,
@@ -79,7 +80,7 @@ def _case_for_stay(stay: Stay, acting_user: Any) -> MinorCase:
         station=stay.station,
         stay=stay,
         opened_at=stay.admitted_at,
-        opened_on=timezone.localdate(stay.admitted_at),
+        opened_on=local_date(stay.admitted_at),
         reason=REASON_BY_SOURCE.get(stay.source, CaseReason.OTHER),
         opened_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
@@ -106,7 +107,7 @@ def minor_case_open(
         stay=stay,
         child=child,
         opened_at=opened_at,
-        opened_on=timezone.localdate(opened_at),
+        opened_on=local_date(opened_at),
         opened_by=acting_user,
         **fields,
     )

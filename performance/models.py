@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rescue_station.models import Station, Versioned
+from rescue_station.models import Plausible, Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.uploads import EvidenceValidator
 
@@ -221,7 +221,7 @@ class Indicator(Versioned):
             raise ValidationError(errors)
 
 
-class Evaluation(models.Model):
+class Evaluation(Plausible):
     """The self-evaluation report of a framework's year: narrative, status, frozen output."""
 
     class Status(models.TextChoices):
@@ -320,7 +320,7 @@ class ReportSection(Versioned):
         return list(self.Key.values).index(self.key)
 
 
-class Monitoring(models.Model):
+class Monitoring(Plausible):
     """The mid-year monitoring (绩效运行监控) of a framework's year, as the station sends it to the
     finance bureau: the cause and measure of each line at risk (kept with the year, whatever the
     as-of date), and once sent, the date it was made on and the form as sent (frozen JSON)."""
@@ -369,7 +369,7 @@ class Monitoring(models.Model):
             raise ValidationError({"sent_as_of": _("The date must fall inside the year.")})
 
 
-class MonitoringNote(models.Model):
+class MonitoringNote(Plausible):
     """Why a line is at risk of missing its target, and what the station will do about it."""
 
     monitoring = models.ForeignKey(

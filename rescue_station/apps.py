@@ -25,4 +25,4 @@ class RescueStationConfig(AppConfig):
         # before this one (auth comes first in INSTALLED_APPS), so the groups can use them.
         post_migrate.connect(_sync_roles, dispatch_uid="rescue_station.sync_roles")
         autodiscover_modules("metrics")
-        from . import middleware  # noqa: F401  (connects the session clock to user_logged_in)
+        from . import checks, middleware  # noqa: F401  (registers the checks; connects the session clock)

@@ -134,6 +134,18 @@ def save_through(form: forms.BaseForm, write: Callable[[], T]) -> T | None:
         return None
 
 
+def model_form_field(model: type[models.Model], name: str, **kwargs: Any) -> forms.Field:
+    """The form field of a model's field, with the model field's validators: a plain form (one
+    over several records) applies the model's rule as it is typed, the rule written once."""
+    model_field = model._meta.get_field(name)
+    field = model_field.formfield(**kwargs)
+    field.validators = [
+        *field.validators,
+        *(v for v in model_field.validators if v not in field.validators),
+    ]
+    return field
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

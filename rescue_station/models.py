@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .plausible import TEXT_MAX_LENGTH, DateKind, check_date, check_text
 from .roles import Role
 from .scoping import StationScopedQuerySet
 
@@ -17,7 +22,75 @@ region_code_validator = RegexValidator(
 )
 
 
-class Versioned(models.Model):
+class Plausible(models.Model):
+    """A record whose dates and texts obey the rules of ``rescue_station.plausible``.
+
+    Every model of the project derives from it (a system check says which does not), so that
+    ``full_clean`` refuses, for every field it is asked to clean: a date outside the bounds of
+    its kind (``date_kinds`` names the planned and period dates; the others happened), a
+    control character in a text, a text above its length (``TEXT_MAX_LENGTH`` for a TextField
+    without its own).
+    """
+
+    date_kinds: ClassVar[dict[str, DateKind]] = {}
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in skip or field.attname in skip:
+                continue
+            try:
+                self._check_plausible(field)
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_plausible(self, field: models.Field) -> None:
+        value = getattr(self, field.attname)
+        if isinstance(field, models.DateField):  # DateTimeField is one too
+            derived = not field.editable or getattr(field, "auto_now_add", False)
+            if not derived:
+                check_date(value, self.date_kinds.get(field.name, DateKind.HAPPENED))
+        elif isinstance(field, models.TextField):
+            check_text(value, max_length=field.max_length or TEXT_MAX_LENGTH)
+        elif isinstance(field, models.CharField):
+            check_text(value)
+
+    def plausibility_problems(self) -> list[str]:
+        """What the rules refuse in the record as saved (a record from before a rule), each
+        message after the field's name; empty when the record is plausible."""
+        # A copy: the rules may fill a field (a birth date from the ID number) that the page
+        # must still show as saved. Relations are not looked up again.
+        record = copy.copy(self)
+        relations = [f.name for f in self._meta.concrete_fields if f.is_relation]
+        try:
+            record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            return _problem_lines(self, error)
+        return []
+
+
+def _problem_lines(record: models.Model, error: ValidationError) -> list[str]:
+    lines = []
+    for name, messages in error.message_dict.items():
+        try:
+            label = str(record._meta.get_field(name).verbose_name)
+        except Exception:  # NON_FIELD_ERRORS
+            label = ""
+        lines.extend(f"{label}: {m}" if label else str(m) for m in messages)
+    return lines
+
+
+class Versioned(Plausible):
     """A record that people edit through forms.
 
     ``version`` counts the record's saves. A form carries the version it was loaded from, and
@@ -32,7 +105,7 @@ class Versioned(models.Model):
         abstract = True
 
 
-class User(AbstractUser):
+class User(Plausible, AbstractUser):
     """A person who logs in. Each user has one role; its group carries the permissions."""
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
@@ -59,7 +132,7 @@ class User(AbstractUser):
         return str(Role(self.role).label) if self.role else ""
 
 
-class Station(models.Model):
+class Station(Plausible):
     """A rescue management station (救助管理站). Every record of the system belongs to one."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -104,7 +177,7 @@ class Station(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(Plausible):
     """The user works in (or, for a bureau supervisor, oversees) the station."""
 
     user = models.ForeignKey(
@@ -133,7 +206,7 @@ class AccessKind(models.TextChoices):
     EXPORT = "export", _("Export")
 
 
-class AccessLog(models.Model):
+class AccessLog(Plausible):
     """One read of persons' records: a minor's record, a list or export that names minors, an
     export of persons' data, or any page of a case inspection. Who, when, what, which filter.
 

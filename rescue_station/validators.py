@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,9 +40,32 @@ def id_number_birth_date(value: str) -> date | None:
     return None
 
 
-def validate_id_number(value: str) -> None:
-    """A resident ID number: 18 characters with the GB 11643 check digit, or an old 15-digit one."""
+def id_number_sex(value: str) -> str | None:
+    """ "male" or "female" as the ID number's sex digit says (GB 11643: the 17th digit of an
+    18-character number, the 15th of an old one; odd for a man, even for a woman)."""
     value = normalise_id_number(value)
+    if _ID18.match(value):
+        digit = value[16]
+    elif _ID15.match(value):
+        digit = value[14]
+    else:
+        return None
+    return "male" if int(digit) % 2 else "female"
+
+
+def validate_id_number(value: str) -> None:
+    """A resident ID number: 18 characters with the GB 11643 check digit, or an old 15-digit one,
+    whose birth date is a real day that is not in the future."""
+    value = normalise_id_number(value)
+    birth = id_number_birth_date(value)
+    if birth is not None and birth.year < 1900:
+        raise ValidationError(
+            _("The birth date in this ID number is before 1900."), code="id_birth_early"
+        )
+    if birth is not None and birth > timezone.localdate():
+        raise ValidationError(
+            _("The birth date in this ID number is in the future."), code="id_birth_future"
+        )
     if _ID18.match(value):
         if id_number_birth_date(value) is None:
             raise ValidationError(

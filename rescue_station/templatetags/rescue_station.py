@@ -4,6 +4,7 @@ from django import template
 
 from rescue_station import registry
 from rescue_station.formatting import format_wan
+from rescue_station.models import Plausible
 from rescue_station.navigation import page_label as _page_label
 from rescue_station.selectors import record_type_label as _record_type_label
 from rescue_station.validators import mask_id_number
@@ -47,3 +48,15 @@ def metric_label(key: str) -> str:
 def page_label(view_name: str) -> str:
     """A page by what it is called ("cases:stay_list" → 救助记录), for the access log."""
     return _page_label(view_name)
+
+
+@register.inclusion_tag("includes/plausibility.html")
+def plausibility_warning(*records: object) -> dict[str, object]:
+    """What the saved records break of rules made since (their next edit must correct it)."""
+    problems = [
+        line
+        for record in records
+        if isinstance(record, Plausible) and record.pk is not None
+        for line in record.plausibility_problems()
+    ]
+    return {"problems": problems}

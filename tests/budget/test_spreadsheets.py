@@ -102,6 +102,8 @@ def test_it_imports_expenditures_all_or_nothing(finance, station, other_station,
         ([line.pk, "2024-03-02", "记-0002", "abc", "x"], "金额（元）", "不是有效数字"),
         ([foreign.pk, "2024-03-02", "记-0002", "3", "x"], "预算指标编号", "不是本站的预算指标"),
         ([line.pk, "2025-03-02", "记-0002", "3", "x"], "凭证日期", "2024"),
+        # The model's rule, as on the expenditure form.
+        ([line.pk, "2024-03-02", "记-0002", "3", "办公\u202e用品"], "摘要", "控制字符"),
     ]
     for bad, column, message in cases:
         response = finance.post(url, {"file": _xlsx(EXPENDITURE_HEADERS, [good, bad])})

@@ -77,7 +77,7 @@ def test_it_refuses_unknown_values_and_future_dates_with_messages_in_chinese(cli
     )
     errors = {(e.row, e.column): e.message for e in response.context["result"].errors}
     assert errors[(2, "来源")] == "无法识别的值“飞碟”。"
-    assert errors[(3, "入站时间")] == "入站时间不能晚于当前时间。"
+    assert errors[(3, "入站时间")] == "该日期时间晚于当前时间。"
     assert not Stay.objects.exists()
 
 

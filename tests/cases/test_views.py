@@ -312,7 +312,10 @@ def test_identity_is_filled_in_later_keeping_the_placeholder(client_for, station
     assert stay.person.placeholder_no and not stay.person.identified
     url = reverse("cases:person_edit", args=[stay.pk])
     refused = client.post(url, {"gender": "male", "identified": "on", "version": 0})
-    assert refused.status_code == 200 and "已查明身份的人员须有姓名" in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "请填写姓名，或按身份不明人员登记" in refused.content.decode()
+    )
     client.post(
         url,
         {

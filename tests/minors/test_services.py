@@ -144,6 +144,10 @@ def test_the_case_timeline_orders_opening_disclosure_counselling_report_and_inte
     from minors.services import counselling_record, intervention_record
 
     worker = users["minors_worker"]
+    # Opened three days ago, so that what followed it has happened by now.
+    child_case.opened_at -= timedelta(days=3)
+    child_case.opened_on = timezone.localdate(child_case.opened_at)
+    child_case.save()
     opened = timezone.localdate(child_case.opened_at)
     counselling_record(
         case=child_case, held_on=opened, provider_role="counsellor", acting_user=worker

@@ -46,7 +46,7 @@ def test_a_counselling_date_in_the_future_is_refused(client_for, minor_case):
         {"held_on": tomorrow.isoformat(), "provider_role": "lawyer"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["held_on"] == ["日期不能晚于今天。"]
+    assert response.context["form"].errors["held_on"] == ["该日期晚于今天。"]
     assert not CounsellingSession.objects.exists()
 
 

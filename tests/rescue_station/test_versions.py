@@ -136,7 +136,11 @@ def test_of_two_decisions_on_one_extension_the_later_is_refused(station, users, 
     from cases.models import StayExtension
 
     stay = cases_services.stay_register(
-        station=station, acting_user=users["station_staff"], admitted_at=RECEIVED, source="self"
+        station=station,
+        acting_user=users["station_staff"],
+        admitted_at=RECEIVED,
+        source="self",
+        identified=False,
     )
     cases_services.extension_request(
         stay=stay, acting_user=users["station_staff"], days=5, reason="待寻亲"
