@@ -358,11 +358,15 @@ def stays_register_many(
             safety_checked=fields.pop("safety_checked", False),
             **fields,
         )
+        before = {f: getattr(person, f) for f in PERSON_FIELDS}
         try:
             person.full_clean(exclude=["station", "photo"], validate_constraints=False)
             stay.full_clean(exclude=_SET_HERE, validate_constraints=False)
         except ValidationError as error:
             raise IntakeRefused(index, error) from error
+        if not created and person.pk is not None:
+            # The model's rules fill in too (the birth date and sex an ID number encodes).
+            filled[person.pk].update(f for f in PERSON_FIELDS if getattr(person, f) != before[f])
         now = timezone.now()
         person_saves.append((person, _snapshot(person, now), created))
         stay._history_date = now  # type: ignore[attr-defined]
