@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station
+from rescue_station.query import DB_INT_MAX, BoundedChoicesMixin, SearchField
 
 from .models import (
     NATURE_ORDER,
@@ -33,7 +34,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ProjectForm(VersionedFormMixin, forms.ModelForm):
+class ProjectForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -54,7 +55,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         self.fields["function_class"].queryset = _item_codes()
 
 
-class BudgetLineForm(VersionedFormMixin, forms.ModelForm):
+class BudgetLineForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = [
@@ -79,7 +80,7 @@ class BudgetLineForm(VersionedFormMixin, forms.ModelForm):
         self.fields["project"].help_text = _("Required for project expenditure, empty otherwise.")
 
 
-class ExpenditureForm(VersionedFormMixin, forms.ModelForm):
+class ExpenditureForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Expenditure
         fields = ["line", "date", "amount", "voucher_no", "description"]
@@ -107,8 +108,8 @@ class YearForm(forms.Form):
         self.fields["year"].widget.attrs["data-autosubmit"] = ""
 
 
-class LineFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+class LineFilterForm(BoundedChoicesMixin, forms.Form):
+    q = SearchField(label=_("Search"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     nature = forms.ChoiceField(label=_("Nature"), required=False)
     source = forms.ModelChoiceField(
@@ -122,7 +123,7 @@ class LineFilterForm(forms.Form):
 
 
 class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     mid_year = forms.BooleanField(label=_("Added mid-year only"), required=False)
 
@@ -132,11 +133,13 @@ class ProjectFilterForm(forms.Form):
 
 
 class ExpenditureFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     month = forms.TypedChoiceField(label=_("Month"), coerce=int, required=False, empty_value=None)
     nature = forms.ChoiceField(label=_("Nature"), required=False)
-    line = forms.IntegerField(label=_("Budget line no."), required=False, min_value=1)
+    line = forms.IntegerField(
+        label=_("Budget line no."), required=False, min_value=1, max_value=DB_INT_MAX
+    )
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rescue_station.forms import VersionedFormMixin, model_form_field
 from rescue_station.models import Station
+from rescue_station.query import BoundedChoicesMixin, SearchField
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
 
@@ -347,7 +348,7 @@ class StationRecordForm(VersionedFormMixin, forms.ModelForm):
                 field.queryset = qs.for_station(station)
 
 
-class PatrolForm(StationRecordForm):
+class PatrolForm(BoundedChoicesMixin, StationRecordForm):
     class Meta:
         model = StreetPatrol
         fields = [
@@ -418,7 +419,7 @@ class IncidentForm(StationRecordForm):
         }
 
 
-class LongStayForm(StationRecordForm):
+class LongStayForm(BoundedChoicesMixin, StationRecordForm):
     class Meta:
         model = LongStay
         fields = [
@@ -445,7 +446,7 @@ class InstitutionForm(StationRecordForm):
         fields = ["name", "address", "contract_no"]
 
 
-class InspectionForm(VersionedFormMixin, forms.ModelForm):
+class InspectionForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["institution", "inspected_on", "kind", "inspectors", "findings"]
@@ -457,7 +458,7 @@ class InspectionForm(VersionedFormMixin, forms.ModelForm):
 
 
 class StayFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     start = forms.DateField(label=_("Admitted from"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Admitted to"), required=False, widget=DateInput())
     source = forms.ChoiceField(

@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
+from rescue_station.query import safe_next
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
@@ -332,9 +332,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_for_user_or_404(StayExtension, request.user, pk=pk)
     decision = request.POST.get("decision")
     # Back to where the decision was made (the stay, or the station head's inbox).
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("cases:stay_detail", args=[extension.stay_id])
+    back = safe_next(request, reverse("cases:stay_detail", args=[extension.stay_id]))
     if decision not in ("approve", "refuse"):
         # Anything but the two buttons' values changes nothing (it used to count as a refusal).
         messages.error(request, _("Choose to approve or to refuse the extension."))

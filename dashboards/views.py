@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from rescue_station.query import year_param
 from rescue_station.scoping import current_station, user_stations
 from rescue_station.selectors import local_today
 
@@ -15,12 +16,8 @@ from . import selectors
 
 
 def _year(request: HttpRequest) -> int:
-    today = local_today()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    return min(max(year, 2000), today.year)
+    """The year asked for (400 when it cannot be one); a year to come shows this year's figures."""
+    return min(year_param(request), local_today().year)
 
 
 @permission_required("cases.approve_extension", raise_exception=True)

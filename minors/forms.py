@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Stay
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
+from rescue_station.query import BoundedChoicesMixin
 from rescue_station.roles import Role
 
 from .models import (
@@ -46,7 +47,7 @@ class CompactModelForm(VersionedFormMixin, forms.ModelForm):
                 field.widget.attrs["rows"] = 3
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(BoundedChoicesMixin, forms.Form):
     """Open a case by hand: for a minor's stay without a case, or for a registered child."""
 
     stay = forms.ModelChoiceField(queryset=Stay.objects.none(), required=False, label=_("Stay"))
@@ -164,14 +165,14 @@ class _StationWorkerForm(CompactModelForm):
             self.fields[self.worker_field].queryset = _workers(station)
 
 
-class VisitForm(_StationWorkerForm):
+class VisitForm(BoundedChoicesMixin, _StationWorkerForm):
     class Meta:
         model = Visit
         fields = ["visited_on", "occasion", "worker", "findings", "help_given"]
         widgets = {"visited_on": DATE}
 
 
-class FollowUpForm(_StationWorkerForm):
+class FollowUpForm(BoundedChoicesMixin, _StationWorkerForm):
     class Meta:
         model = FollowUp
         fields = ["worker", "worker_role", "started_on", "ended_on", "goal"]
@@ -185,7 +186,7 @@ class FollowUpForm(_StationWorkerForm):
         return data
 
 
-class AssessmentForm(_StationWorkerForm):
+class AssessmentForm(BoundedChoicesMixin, _StationWorkerForm):
     worker_field = "assessor"
 
     class Meta:
@@ -194,7 +195,7 @@ class AssessmentForm(_StationWorkerForm):
         widgets = {"assessed_on": DATE}
 
 
-class InterventionForm(_StationWorkerForm):
+class InterventionForm(BoundedChoicesMixin, _StationWorkerForm):
     class Meta:
         model = Intervention
         fields = ["started_on", "worker", "plan", "actions", "closed_on"]
@@ -205,7 +206,7 @@ def _child_label(child: Child) -> str:
     return " · ".join(p for p in (child.name, child.village, child.school) if p)
 
 
-class ActivityForm(CompactModelForm):
+class ActivityForm(BoundedChoicesMixin, CompactModelForm):
     class Meta:
         model = Activity
         fields = [

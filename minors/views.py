@@ -23,6 +23,7 @@ from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
+from rescue_station.query import month_param, search_param, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import selectors, services
@@ -89,7 +90,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     cases = selectors.case_list(
         request.user,
-        q=g.get("q", "").strip(),
+        q=search_param(request),
         reason=g.get("reason", ""),
         status=g.get("status", ""),
         overdue=g.get("overdue") == "1",
@@ -261,7 +262,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     reports = MandatoryReport.objects.for_user(request.user).select_related(
         "case__stay__person", "case__child"
     )
-    q = request.GET.get("q", "").strip()
+    q = search_param(request)
     if q:
         reports = reports.filter(receipt_no__icontains=q) | reports.filter(
             recipient_unit__icontains=q
@@ -288,7 +289,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     children = selectors.child_list(
         request.user,
-        q=g.get("q", "").strip(),
+        q=search_param(request),
         category=g.get("category", ""),
         risk=g.get("risk", ""),
         township=g.get("township", ""),
@@ -424,12 +425,9 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_calendar(request: HttpRequest) -> HttpResponse:
     today = selectors.core_selectors.local_today()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = date(year, month, 1)
-    except ValueError:
-        raise Http404 from None
+    year = year_param(request)
+    month = month_param(request, default=today.month)
+    first = date(year, month, 1)
     kind = request.GET.get("kind", "")
     previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -453,7 +451,10 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 def activity_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     activities = selectors.activity_list(
-        request.user, q=g.get("q", "").strip(), kind=g.get("kind", ""), year=g.get("year", "")
+        request.user,
+        q=search_param(request),
+        kind=g.get("kind", ""),
+        year=str(year_param(request)) if g.get("year") else "",
     )
     return render(
         request,
@@ -519,13 +520,8 @@ def figures(request: HttpRequest) -> HttpResponse:
     """The year's minors figures with the definition of each (what the reports are built from)."""
     station = current_station(request)
     today = selectors.core_selectors.local_today()
-    try:
-        year = int(request.GET.get("year", today.year))
-        start, end = date(year, 1, 1), min(date(year, 12, 31), today)
-    except ValueError:
-        raise Http404 from None
-    if start > end:
-        raise Http404
+    year = min(year_param(request), today.year)  # a year to come has no figures yet
+    start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     keys = [m.key for m in registry.all_metrics() if m.key.startswith("minors.")]
     values = registry.compute_many(keys, station, start, end)
     rows = [

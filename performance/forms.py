@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rescue_station import registry
 from rescue_station.forms import MISSING_VERSION, VersionedFormMixin
+from rescue_station.query import BoundedChoicesMixin
 
 from .models import Framework, Indicator, ReportSection
 
@@ -32,7 +33,7 @@ def weights_text(weights: dict[str, Any]) -> str:
     return "\n".join(f"{name} {value}" for name, value in weights.items())
 
 
-class FrameworkCreateForm(forms.Form):
+class FrameworkCreateForm(BoundedChoicesMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     copy_from = forms.ModelChoiceField(
         label=_("Start from the framework of"),

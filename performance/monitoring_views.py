@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.audit import history_rows
+from rescue_station.query import year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.selectors import local_today
 from rescue_station.spreadsheets import workbook_response
@@ -52,10 +53,7 @@ def monitoring_index(request: HttpRequest) -> HttpResponse:
     """The monitoring of the current station's year (this year unless ``?year=`` says otherwise)."""
     station = current_station(request)
     today = local_today()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    year = year_param(request)
     frameworks = Framework.objects.for_user(request.user).for_station(station).order_by("-year")
     framework = next((f for f in frameworks if f.year == year), None)
     if framework is not None:

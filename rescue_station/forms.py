@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import EditConflict
 from .models import AccessKind, Versioned
+from .query import SearchField
 
 T = TypeVar("T")
 
@@ -154,8 +155,8 @@ class DateInput(forms.DateInput):
 
 
 class AccessLogFilterForm(forms.Form):
-    q = forms.CharField(label=_("Record or list"), required=False)
-    user = forms.CharField(label=_("User"), required=False)
+    q = SearchField(label=_("Record or list"))
+    user = SearchField(label=_("User"))
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All")), *AccessKind.choices], required=False
     )

@@ -24,4 +24,5 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
 ]
 
+handler400 = "rescue_station.views.bad_request"
 handler500 = "rescue_station.views.server_error"

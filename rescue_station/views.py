@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .forms import AccessLogFilterForm
 from .middleware import PENDING_POST, session_remaining
 from .paging import page_of
+from .query import BadQuery, safe_next, year_param
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
     access_log_entries,
@@ -45,11 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every metric of a year for each of the user's stations, side by side."""
     today = local_today()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), today.year)
+    year = min(year_param(request), today.year)  # a year to come shows this year's figures
     stations = list(user_stations(request.user))
     start, end = period_of_year(year, today)
     return render(
@@ -86,10 +83,7 @@ def station_select(request: HttpRequest) -> HttpResponse:
     station = user_stations(request.user).filter(pk=request.POST.get("station")).first()
     if station is not None:
         request.session[SESSION_KEY] = station.pk
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, "/"))
 
 
 @login_not_required
@@ -137,6 +131,12 @@ def session_resume(request: HttpRequest) -> HttpResponse:
         "rescue_station/session_resume.html",
         {"pending": pending, "automatic": not pending.get("files")},
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page in the app's layout; a query the page cannot use (``BadQuery``) says why."""
+    message = exception.args[0] if isinstance(exception, BadQuery) and exception.args else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -21,15 +21,35 @@ class _FormParser(HTMLParser):
         if name and self._form is not None:
             self._form["fields"].setdefault(name, []).append(value)
 
+    def _control(self, attrs: dict, kind: str, options: list | None = None) -> None:
+        """Every named control with its kind (and a select's options), for tests that fill forms."""
+        if attrs.get("name") and self._form is not None:
+            self._form["controls"].append(
+                {
+                    "name": attrs["name"],
+                    "type": "select-multiple"
+                    if "multiple" in attrs and options is not None
+                    else kind,
+                    "value": attrs.get("value") or "",
+                    "options": options if options is not None else [],
+                }
+            )
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
         if tag == "form":
-            self._form = {"action": a.get("action") or "", "fields": {}}
+            self._form = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").lower(),
+                "fields": {},
+                "controls": [],
+            }
             self.forms.append(self._form)
         elif self._form is None:
             return
         elif tag == "input":
             kind = a.get("type", "text")
+            self._control(a, kind)
             if kind in SKIPPED_INPUTS:
                 return
             if kind in ("checkbox", "radio"):
@@ -39,11 +59,13 @@ class _FormParser(HTMLParser):
                 self._add(a.get("name"), a.get("value") or "")
         elif tag == "select":
             self._select = {"name": a.get("name"), "multiple": "multiple" in a, "options": []}
+            self._control(a, "select", options=self._select["options"])
         elif tag == "option" and self._select is not None:
             self._option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
             self._select["options"].append(self._option)
         elif tag == "textarea":
             self._textarea = [a.get("name"), ""]
+            self._control(a, "textarea")
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
@@ -73,7 +95,8 @@ class _FormParser(HTMLParser):
 
 
 def page_forms(html: str) -> list[dict]:
-    """Every form of the page: its action (as written) and its fields, name → list of values."""
+    """Every form of the page: its action (as written), method, fields (name → list of the values a
+    browser would send) and controls (every named input, select and textarea with its kind)."""
     parser = _FormParser()
     parser.feed(html)
     return parser.forms

@@ -250,7 +250,7 @@ def test_the_calendar_shows_the_month_s_activities(client_for, station):
     assert "防溺水安全课" in page
     page = client.get(reverse("minors:activities"), {"year": 2024, "month": 7}).content.decode()
     assert "防溺水安全课" not in page
-    assert client.get(reverse("minors:activities"), {"year": 2024, "month": 13}).status_code == 404
+    assert client.get(reverse("minors:activities"), {"year": 2024, "month": 13}).status_code == 400
 
 
 def test_the_registry_filters_children_due_for_a_visit(client_for, station, make_child):

@@ -58,9 +58,11 @@ def test_it_shows_no_station_the_user_is_not_a_member_of(client_for, other_stati
     assert other_station.name not in response.content.decode()
 
 
-def test_a_year_that_is_not_a_number_falls_back_to_this_year(client_for):
+def test_a_year_that_is_not_a_number_answers_400_saying_why(settings, client_for):
+    settings.DEBUG = False
     response = client_for("supervisor").get(reverse("dashboard"), {"year": "abc"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "年份须在" in response.content.decode()
 
 
 def test_money_shows_in_wan_yuan(make_user, station):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rescue_station import registry
 from rescue_station.models import Station
+from rescue_station.query import YEAR_MIN, year_max
 
 
 def _parse_date(value: str) -> date:
@@ -63,9 +64,18 @@ class Command(BaseCommand):
         if year is not None:
             if start or end:
                 raise CommandError("give either --year or --start and --end, not both")
+            _check_year(year)
             return date(year, 1, 1), date(year, 12, 31)
         if start is None or end is None:
             raise CommandError("give --year, or both --start and --end")
         if start > end:
             raise CommandError("--start is after --end")
+        _check_year(start.year)
+        _check_year(end.year)
         return start, end
+
+
+def _check_year(year: int) -> None:
+    """The pages' range of years (rescue_station.query): no record is older or further ahead."""
+    if not YEAR_MIN <= year <= year_max():
+        raise CommandError(f"the period must lie in the years {YEAR_MIN} to {year_max()}: {year}")
