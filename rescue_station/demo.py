@@ -27,6 +27,7 @@ from types import ModuleType
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.manager import HistoryManager
 
@@ -177,6 +178,13 @@ def _demo_station() -> Station:
 
 @transaction.atomic
 def load(*, today: date, reset: bool = False, adopt: bool = False) -> DemoLoad:
+    # In the site's language whatever language the caller's thread has: the finalised 2025
+    # report freezes its findings' messages, and they must read as the station would print them.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load(today=today, reset=reset, adopt=adopt)
+
+
+def _load(*, today: date, reset: bool, adopt: bool) -> DemoLoad:
     if adopt:
         _adopt()
     left_alone = _real_users()

@@ -239,3 +239,16 @@ def test_every_demo_record_has_its_creation_row_in_the_history(settings):
     stay = Stay.objects.filter(station=station).order_by("pk").first()
     created = stay.history.earliest("history_date")
     assert created.history_type == "+"
+
+
+@pytest.mark.django_db
+def test_the_finalised_demo_report_reads_in_chinese_whatever_language_loaded_it(media_root):
+    """Its findings' messages are frozen with it: loaded from a thread left in English (a test
+    after an English request, a shell), they were frozen in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        _load()
+    snapshot = Evaluation.objects.get(status="final").snapshot
+    messages = [f["message"] for f in snapshot["evaluation"]["findings"]]
+    assert messages and all(any("\u4e00" <= c <= "\u9fff" for c in m) for m in messages)

@@ -159,6 +159,8 @@ def test_it_shows_no_key_code_or_english_word_on_any_page_of_any_role(demo):
                     found.append(f"{role} {url}: key {code}")
             for word in english:
                 if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                    found.append(f"{role} {url}: English {word!r}")
+                    found.append(
+                        f"{role} {url}: English {word!r} in …{text[max(0, text.find(word) - 80) : text.find(word) + 40]}…"
+                    )
     assert crawled > 40
     assert not found, "\n".join(sorted(set(found)))
