@@ -30,7 +30,7 @@ def test_a_finance_officer_writes_a_deviation_note_and_downloads_the_pdf(
     shot(page, "framework")
     page.get_by_role("link", name="自评表").first.click()
     expect(page.get_by_test_id("total")).to_have_text("99.2")
-    expect(page.get_by_test_id("findings")).to_contain_text("weights.level1_mismatch")
+    expect(page.get_by_test_id("findings")).to_contain_text("一级指标权重与申报的不一致")
     shot(page, "form")
     if SHOTS:
         page.locator(".form-card").screenshot(path=os.path.join(SHOTS, "form-grid.png"))
