@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -73,3 +75,25 @@ def test_it_allows_local_hosts_only_in_debug():
         ALLOWED_HOSTS="a.example,b.example",
     )
     assert result.stdout.strip() == "['a.example', 'b.example']"
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_the_jit_compiler():
+    """The dashboards' monthly aggregates spent most of their time in JIT compiling."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_the_url_can_turn_the_jit_compiler_back_on():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    result = _run(
+        ["shell", "--no-imports", "-c", code],
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x?options=-c%20jit%3Don",
+        DEBUG="true",
+    )
+    assert "jit=on" in result.stdout and "jit=off" not in result.stdout
