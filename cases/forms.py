@@ -400,6 +400,12 @@ class TicketForm(StationRecordForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A call is logged as it comes in: the time it was received is now unless changed.
+            self.fields["received_at"].initial = _now_local
+
 
 class SafetyCheckForm(StationRecordForm):
     class Meta:

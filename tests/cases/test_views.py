@@ -1,13 +1,15 @@
 """Access to every page (anonymous, wrong role, right role) and the forms' refusals."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import Escort, Person, Stay
+from cases.models import Escort, Person, Stay, Ticket, TicketChannel
 from rescue_station.validators import id_check_digit
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -367,3 +369,25 @@ def test_an_institution_and_an_inspection_of_it_are_recorded(client_for, station
     )
     assert response.status_code == 302
     assert Inspection.objects.get().institution == institution
+
+
+def test_a_new_ticket_starts_received_now_and_an_old_one_keeps_its_time(client_for, station):
+    client = client_for("station_staff")
+    before = timezone.localtime().replace(second=0, microsecond=0)
+    page = client.get(reverse("cases:ticket_create")).content.decode()
+    value = re.search(r'name="received_at" value="([^"]+)"', page).group(1)
+    after = timezone.localtime().replace(second=0, microsecond=0)
+    assert before.strftime("%Y-%m-%dT%H:%M") <= value <= after.strftime("%Y-%m-%dT%H:%M")
+    assert 'name="deadline" value=' not in page  # the deadline is the caller's, never guessed
+
+    received = datetime(2026, 3, 1, 9, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ticket = Ticket.objects.create(
+        station=station,
+        channel=TicketChannel.choices[0][0],
+        received_at=received,
+        received_on=received.date(),
+        deadline=received + timedelta(days=1),
+        summary="来电",
+    )
+    page = client.get(reverse("cases:ticket_edit", args=[ticket.pk])).content.decode()
+    assert 'name="received_at" value="2026-03-01T09:15"' in page
