@@ -9,6 +9,7 @@ Every record belongs to one station, directly or through the case or child it ha
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -390,20 +391,31 @@ class Visit(Versioned):
     def is_planned(self) -> bool:
         return self.status == VisitStatus.PLANNED
 
-    def clean(self) -> None:
-        if self.status == VisitStatus.DONE and self.visited_on is None:
-            raise ValidationError(
-                {"visited_on": _("A visit done needs the date it took place.")},
-                code="visit_done_without_date",
-            )
-        if self.status == VisitStatus.PLANNED:
-            errors = {}
-            if self.planned_on is None:
-                errors["planned_on"] = _("A planned visit needs the date it is planned for.")
-            if self.visited_on is not None:
-                errors["visited_on"] = _("A planned visit has no date done yet.")
-            if errors:
-                raise ValidationError(errors, code="visit_planned_inconsistent")
+    def clean_fields(self, exclude: Any = None) -> None:
+        """The dates the status needs, on the field a form shows (unless it failed already)."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        for name, message in self._status_problems().items():
+            if name not in skip:
+                errors[name] = [ValidationError(message, code="visit_status_dates")]
+        if errors:
+            raise ValidationError(errors)
+
+    def _status_problems(self) -> dict[str, Any]:
+        if self.status == VisitStatus.DONE:
+            if self.visited_on is None:
+                return {"visited_on": _("A visit done needs the date it took place.")}
+            return {}
+        problems = {}
+        if self.planned_on is None:
+            problems["planned_on"] = _("A planned visit needs the date it is planned for.")
+        if self.visited_on is not None:
+            problems["visited_on"] = _("A planned visit has no date done yet.")
+        return problems
 
 
 class FollowUp(Plausible):
