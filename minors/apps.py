@@ -25,6 +25,7 @@ class MinorsConfig(AppConfig):
         ("minors:cases", _("Minors in the station"), "minors.view_minorcase"),
         ("minors:reports", _("Mandatory reports"), "minors.view_mandatoryreport"),
         ("minors:children", _("Children registry"), "minors.view_child"),
+        ("minors:visits_due", _("Visits due"), "minors.view_visit"),
         ("minors:activities", _("Activities"), "minors.view_activity"),
         ("minors:figures", _("Minors figures"), "minors.view_minorcase"),
     ]

@@ -40,6 +40,7 @@ from .models import (
     RiskLevel,
     Visit,
     VisitOccasion,
+    VisitStatus,
 )
 from .selectors import policy_for
 
@@ -129,6 +130,7 @@ def load(*, station: Station, users: dict[str, User], today: date) -> None:
                 _year(rng, station=station, worker=worker, plan=plan, pool=pool, today=today)
         _routine_visits(rng, pool=pool, worker=worker, today=today)
         _schedule_visits(station)
+        _planned_visits(station=station, worker=worker, today=today)
 
 
 def reset(*, station: Station) -> None:
@@ -440,6 +442,26 @@ def _schedule_visits(station: Station) -> None:
     policy = policy_for(station)
     children = list(Child.objects.filter(station=station).prefetch_related("visits"))
     for child in children:
-        last = max((v.visited_on for v in child.visits.all()), default=child.registered_on)
+        done = [v.visited_on for v in child.visits.all() if v.visited_on is not None]
+        last = max(done, default=child.registered_on)
         child.next_visit_due = last + policy.visit_interval(child.risk_level)
     Child.objects.bulk_update(children, ["next_visit_due"], batch_size=500)
+
+
+def _planned_visits(*, station: Station, worker: User, today: date) -> None:
+    """Three of the children left due get a visit planned: one for a day already passed (an
+    overdue plan), two for days to come; the others stay due with nothing planned. A planned
+    visit counts in no figure and does not move the next visit due date."""
+    due = Child.objects.filter(station=station, next_visit_due__lte=today).order_by(
+        "next_visit_due", "pk"
+    )[:3]
+    Visit.objects.bulk_create(
+        Visit(
+            child=child,
+            status=VisitStatus.PLANNED,
+            planned_on=today + timedelta(days=days),
+            occasion=VisitOccasion.ROUTINE,
+            worker=worker,
+        )
+        for child, days in zip(due, (-5, 3, 10), strict=False)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Stay
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
+from rescue_station.plausible import local_today
 from rescue_station.query import BoundedChoicesMixin
 from rescue_station.roles import Role
 
@@ -24,6 +26,7 @@ from .models import (
     MandatoryReport,
     MinorCase,
     Visit,
+    VisitStatus,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -165,11 +168,77 @@ class _StationWorkerForm(CompactModelForm):
             self.fields[self.worker_field].queryset = _workers(station)
 
 
-class VisitForm(BoundedChoicesMixin, _StationWorkerForm):
+FUTURE_VISIT_DONE = _(
+    "A visit cannot be recorded as done on a day still to come: plan it for that day instead."
+)
+
+
+class _VisitDoneFields:
+    """The date a visit took place: required, and not a day to come."""
+
+    def _require_done_date(self) -> None:
+        self.fields["visited_on"].required = True
+        self.fields["visited_on"].label = _("Date of the visit")
+
+    def clean_visited_on(self) -> date | None:
+        day = self.cleaned_data.get("visited_on")
+        if day is not None and day > local_today():
+            raise forms.ValidationError(FUTURE_VISIT_DONE, code="date_in_future")
+        return day
+
+
+class VisitForm(_VisitDoneFields, BoundedChoicesMixin, _StationWorkerForm):
+    """A visit recorded as done at once (not planned first)."""
+
     class Meta:
         model = Visit
         fields = ["visited_on", "occasion", "worker", "findings", "help_given"]
         widgets = {"visited_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._require_done_date()
+
+
+class VisitPlanForm(BoundedChoicesMixin, _StationWorkerForm):
+    """Plan a visit: the day and who is to go."""
+
+    class Meta:
+        model = Visit
+        fields = ["planned_on", "worker", "occasion"]
+        widgets = {"planned_on": DATE}
+        labels = {"worker": _("Who is to visit")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.status = VisitStatus.PLANNED
+        self.fields["planned_on"].required = True
+        self.fields["worker"].required = True
+
+    def clean_planned_on(self) -> date | None:
+        day = self.cleaned_data.get("planned_on")
+        if day is not None and day < local_today():
+            raise forms.ValidationError(
+                _("A visit is planned for today or a later day."), code="planned_in_past"
+            )
+        return day
+
+
+class VisitDoneForm(_VisitDoneFields, BoundedChoicesMixin, _StationWorkerForm):
+    """Record a planned visit as done (the form of an existing visit: it carries its version)."""
+
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "worker", "occasion", "findings", "help_given"]
+        widgets = {"visited_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._require_done_date()
+
+    def _post_clean(self) -> None:
+        self.instance.status = VisitStatus.DONE  # the rules of a visit done
+        super()._post_clean()
 
 
 class FollowUpForm(BoundedChoicesMixin, _StationWorkerForm):

@@ -152,7 +152,8 @@ REGISTRY = {
 
 def _children_rows(stations: Sequence[Station], start: date, end: date) -> dict[int, dict]:
     period = (start, end)
-    visited = Visit.objects.filter(child=OuterRef("pk"), visited_on__range=period)
+    # A visit only planned has no date done and does not count (the status says it twice).
+    visited = Visit.objects.done().filter(child=OuterRef("pk"), visited_on__range=period)
     followed = FollowUp.objects.filter(child=OuterRef("pk"), started_on__lte=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=start)
     )

@@ -9,10 +9,13 @@ Every record belongs to one station, directly or through the case or child it ha
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cases.models import Gender, Stay
@@ -317,15 +320,37 @@ class VisitOccasion(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up visit")
 
 
-class Visit(Plausible):
-    """A visit to a registered child (走访慰问)."""
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("visit status", "Planned")
+    DONE = "done", pgettext_lazy("visit status", "Done")
+
+
+class VisitQuerySet(StationScopedQuerySet):
+    def done(self) -> VisitQuerySet:
+        return self.filter(status=VisitStatus.DONE)
+
+    def planned(self) -> VisitQuerySet:
+        return self.filter(status=VisitStatus.PLANNED)
+
+
+class Visit(Versioned):
+    """A visit to a registered child (走访慰问): planned (a date and who is to go) or done (the
+    date it took place, who went, what was found). Only a visit done counts in the figures and
+    moves the child's next visit due date on."""
+
+    date_kinds = {"planned_on": DateKind.PLANNED}
 
     station_path = "child__station"
 
     child = models.ForeignKey(
         Child, on_delete=models.CASCADE, related_name="visits", verbose_name=_("child")
     )
-    visited_on = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.DONE
+    )
+    planned_on = models.DateField(_("planned for"), null=True, blank=True)
+    # The day the visit took place: empty while it is planned.
+    visited_on = models.DateField(_("date"), null=True, blank=True)
     occasion = models.CharField(
         _("occasion"), max_length=20, choices=VisitOccasion.choices, default=VisitOccasion.ROUTINE
     )
@@ -341,16 +366,56 @@ class Visit(Plausible):
     help_given = models.TextField(_("help given"), blank=True)
     history = HistoricalRecords()
 
-    objects = StationScopedQuerySet.as_manager()
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-visited_on", "-pk"]
-        indexes = [models.Index(fields=["child", "visited_on"])]
+        indexes = [
+            models.Index(fields=["child", "visited_on"]),
+            models.Index(fields=["status", "planned_on"], name="minors_visit_planned_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="done", visited_on__isnull=False)
+                | models.Q(status="planned", visited_on__isnull=True, planned_on__isnull=False),
+                name="visit_done_has_date_planned_has_plan",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.child} {self.visited_on}"
+        return f"{self.child} {self.visited_on or self.planned_on}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == VisitStatus.PLANNED
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """The dates the status needs, on the field a form shows (unless it failed already)."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        for name, message in self._status_problems().items():
+            if name not in skip:
+                errors[name] = [ValidationError(message, code="visit_status_dates")]
+        if errors:
+            raise ValidationError(errors)
+
+    def _status_problems(self) -> dict[str, Any]:
+        if self.status == VisitStatus.DONE:
+            if self.visited_on is None:
+                return {"visited_on": _("A visit done needs the date it took place.")}
+            return {}
+        problems = {}
+        if self.planned_on is None:
+            problems["planned_on"] = _("A planned visit needs the date it is planned for.")
+        if self.visited_on is not None:
+            problems["visited_on"] = _("A planned visit has no date done yet.")
+        return problems
 
 
 class FollowUp(Plausible):

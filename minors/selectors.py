@@ -21,6 +21,8 @@ from .models import (
     MandatoryReport,
     MinorCase,
     MinorsPolicy,
+    Visit,
+    VisitStatus,
 )
 
 
@@ -137,6 +139,57 @@ def child_list(
         today = today or core_selectors.local_today()
         children = children.filter(next_visit_due__lte=today)
     return children.order_by("next_visit_due", "name", "pk")
+
+
+class DueState:
+    PLANNED = "planned"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class DueVisit:
+    """A line of the visits due: a planned visit, or a child due a visit with none planned."""
+
+    child: Child
+    visit: Visit | None  # the planned visit; None: nothing is planned
+    on: date  # the day planned, or the day the visit fell due
+    overdue: bool  # the day planned has passed, or the visit fell due with nothing planned
+
+    @property
+    def state(self) -> str:
+        return DueState.OVERDUE if self.overdue else DueState.PLANNED
+
+
+def visits_due(user: Any, *, state: str = "", today: date | None = None) -> list[DueVisit]:
+    """The visits to make, in the user's stations: every planned visit (overdue once its day has
+    passed) and every child whose visit interval has elapsed with no visit planned; the
+    overdue first, then by day."""
+    today = today or core_selectors.local_today()
+    planned = (
+        Visit.objects.for_user(user)
+        .planned()
+        .select_related("child", "worker")
+        .order_by("planned_on", "pk")
+    )
+    lines = [DueVisit(v.child, v, v.planned_on, v.planned_on < today) for v in planned]
+    unplanned = (
+        Child.objects.for_user(user)
+        .filter(next_visit_due__lte=today)
+        .exclude(Exists(Visit.objects.filter(child=OuterRef("pk"), status=VisitStatus.PLANNED)))
+        .order_by("next_visit_due", "name", "pk")
+    )
+    lines += [DueVisit(c, None, c.next_visit_due, True) for c in unplanned]
+    if state in (DueState.PLANNED, DueState.OVERDUE):
+        lines = [line for line in lines if line.state == state]
+    return sorted(lines, key=lambda line: (not line.overdue, line.on, line.child.name))
+
+
+def planned_visits(child: Child) -> QuerySet[Visit]:
+    return child.visits.planned().select_related("worker").order_by("planned_on", "pk")
+
+
+def visits_done(child: Child) -> QuerySet[Visit]:
+    return child.visits.done().select_related("worker").order_by("-visited_on", "-pk")
 
 
 def townships(user: Any) -> list[str]:

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Source, Stay
 from rescue_station.audit import bulk_history_insert, save_audited
@@ -25,6 +27,7 @@ from .models import (
     MandatoryReport,
     MinorCase,
     Visit,
+    VisitStatus,
     next_visit_due,
 )
 from .selectors import policy_for
@@ -189,10 +192,13 @@ def mandatory_report_update(
 
 
 def _schedule_next_visit(child: Child) -> None:
-    """Due one risk-level interval after the last visit (after registration for a new child)."""
+    """Due one risk-level interval after the last visit done (after registration for a new child);
+    a visit only planned does not move it."""
     last = None
     if child.pk:
-        last = child.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+        last = (
+            child.visits.done().order_by("-visited_on").values_list("visited_on", flat=True).first()
+        )
     child.next_visit_due = next_visit_due(
         policy=policy_for(child.station),
         risk_level=child.risk_level,
@@ -238,6 +244,60 @@ def visit_record(
         help_given=help_given,
     )
     save_audited(visit, acting_user=acting_user)
+    _schedule_next_visit(child)
+    save_audited(child, acting_user=acting_user, reason="visit recorded")
+    return visit
+
+
+@transaction.atomic
+def visit_plan(
+    *,
+    child: Child,
+    planned_on: date,
+    acting_user: Any,
+    worker: Any = None,
+    occasion: str = "routine",
+) -> Visit:
+    """Plan a visit: the date and who is to go (the acting user unless named). The child's next
+    visit due date stays where the visits done put it."""
+    visit = Visit(
+        child=child,
+        status=VisitStatus.PLANNED,
+        planned_on=planned_on,
+        occasion=occasion,
+        worker=worker or acting_user,
+    )
+    return save_audited(visit, acting_user=acting_user)
+
+
+@transaction.atomic
+def visit_record_done(
+    *,
+    visit: Visit,
+    visited_on: date,
+    acting_user: Any,
+    expected_version: int | None = None,
+    worker: Any = None,
+    occasion: str | None = None,
+    findings: str = "",
+    help_given: str = "",
+) -> Visit:
+    """Record a planned visit as done on ``visited_on`` (a day that has come: the rules refuse a
+    date in the future), from the version the form was loaded from, and move the child's next
+    visit due date on."""
+    if not visit.is_planned:
+        raise ValidationError(_("This visit is already recorded as done."), code="visit_done")
+    visit.status = VisitStatus.DONE
+    visit.visited_on = visited_on
+    visit.worker = worker or visit.worker or acting_user
+    if occasion:
+        visit.occasion = occasion
+    visit.findings = findings
+    visit.help_given = help_given
+    save_audited(
+        visit, acting_user=acting_user, reason="visit done", expected_version=expected_version
+    )
+    child = visit.child
     _schedule_next_visit(child)
     save_audited(child, acting_user=acting_user, reason="visit recorded")
     return visit

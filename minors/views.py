@@ -4,6 +4,7 @@ only through the user's stations."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from rescue_station import registry
 from rescue_station.access_log import log_list_read, log_record_read
@@ -38,7 +40,9 @@ from .forms import (
     InterventionForm,
     MandatoryReportForm,
     ReportFollowUpForm,
+    VisitDoneForm,
     VisitForm,
+    VisitPlanForm,
 )
 from .models import (
     Activity,
@@ -49,6 +53,7 @@ from .models import (
     MandatoryReport,
     MinorCase,
     RiskLevel,
+    Visit,
 )
 
 
@@ -336,7 +341,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "child": child,
             "today": selectors.core_selectors.local_today(),
-            "visits": child.visits.select_related("worker"),
+            "visits": selectors.visits_done(child),
+            "planned_visits": selectors.planned_visits(child),
             "followups": child.followups.select_related("worker"),
             "assessments": child.assessments.select_related("assessor"),
             "interventions": child.interventions.select_related("worker"),
@@ -374,6 +380,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # kind → (form, service, permission, title)
 CHILD_RECORDS = {
     "visit": (VisitForm, services.visit_record, "minors.add_visit", _lazy("Record a visit")),
+    "plan": (VisitPlanForm, services.visit_plan, "minors.add_visit", _lazy("Plan a visit")),
     "followup": (
         FollowUpForm,
         services.followup_assign,
@@ -417,6 +424,66 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("minors:child_detail", pk=child.pk)
     return render(request, "minors/form.html", {"form": form, "title": title, "child": child})
+
+
+# --- visits planned and due ----------------------------------------------------------------
+
+
+@permission_required("minors.view_visit", raise_exception=True)
+def visits_due(request: HttpRequest) -> HttpResponse:
+    """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
+    state = request.GET.get("state", "")
+    page_obj = _page(request, selectors.visits_due(request.user, state=state))
+    _log_list(request, Visit, page_obj)
+    return render(
+        request,
+        "minors/visits_due.html",
+        {
+            "page_obj": page_obj,
+            "state": state,
+            "states": [
+                (selectors.DueState.PLANNED, pgettext("visit status", "Planned")),
+                (selectors.DueState.OVERDUE, pgettext("visit status", "Overdue")),
+            ],
+        },
+    )
+
+
+@permission_required("minors.change_visit", raise_exception=True)
+def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a planned visit as done: the day it took place (not a day to come) and findings."""
+    visit = get_for_user_or_404(
+        Visit.objects.select_related("child", "worker"), request.user, pk=pk
+    )
+    child = _child_for(request, visit.child_id)
+    if not visit.is_planned:
+        messages.info(request, _("This visit is already recorded as done."))
+        return redirect("minors:child_detail", pk=child.pk)
+    # The form fills a copy: the service reads the visit as it was loaded.
+    form = VisitDoneForm(
+        request.POST or None,
+        instance=copy.copy(visit),
+        station=child.station,
+        initial={"visited_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = save_through(
+            form,
+            lambda: services.visit_record_done(
+                visit=visit,
+                acting_user=request.user,
+                expected_version=form.expected_version,
+                **form.cleaned_data,
+            ),
+        )
+        if saved:
+            messages.success(request, _("The visit is recorded as done."))
+            return redirect("minors:child_detail", pk=child.pk)
+    return render(
+        request,
+        "minors/form.html",
+        {"form": form, "title": _("Record the planned visit as done"), "child": child},
+    )
 
 
 # --- activities ------------------------------------------------------------------------------

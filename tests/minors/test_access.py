@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minors import urls as minors_urls
-from minors.models import Activity, MandatoryReport
+from minors.models import Activity, MandatoryReport, Visit
 from rescue_station.models import AccessLog
 from rescue_station.roles import Role
 
@@ -24,8 +24,9 @@ VIEW_ONLY = {
     "activity_detail",
     "activity_list",
     "figures",
+    "visits_due",
 }
-KINDS = ["visit", "followup", "assessment", "intervention"]
+KINDS = ["visit", "plan", "followup", "assessment", "intervention"]
 
 
 def _records(station, case, child):
@@ -35,7 +36,16 @@ def _records(station, case, child):
     report = MandatoryReport.objects.create(
         case=case, suspicion="侵害", reported_at=timezone.now(), recipient="police"
     )
-    return {"case": case, "child": child, "activity": activity, "report": report}
+    visit = Visit.objects.create(
+        child=child, status="planned", planned_on=timezone.localdate(), occasion="routine"
+    )
+    return {
+        "case": case,
+        "child": child,
+        "activity": activity,
+        "report": report,
+        "visit": visit,
+    }
 
 
 def _urls(records) -> dict[str, str]:
@@ -47,6 +57,7 @@ def _urls(records) -> dict[str, str]:
         "report_edit": "report",
         "child": "child",
         "activity": "activity",
+        "visit": "visit",
     }
     urls = {}
     for pattern in minors_urls.urlpatterns:
@@ -125,7 +136,7 @@ def test_the_admin_reaches_every_page(client_for, own_urls):
 def test_another_station_s_records_answer_404(client_for, other_urls):
     client = client_for("minors_worker")
     with_record = {n: u for n, u in other_urls.items() if any(c.isdigit() for c in u)}
-    assert len(with_record) == 15
+    assert len(with_record) == 17
     for url in with_record.values():
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code == 404, url

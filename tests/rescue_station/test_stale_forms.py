@@ -39,6 +39,7 @@ from minors import services as minors_services
 from minors import views as minors_views
 from performance import services as performance_services
 from performance.models import ReportSection
+from rescue_station import audit
 from tests.html_forms import error_blocks, form_posting_to
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -208,6 +209,12 @@ def _report(ctx: Ctx) -> Any:
         recipient="police",
         acting_user=ctx.me,
     )
+
+
+def _other_visit_plan(visit: Any, user: Any) -> Any:
+    """A colleague moves the plan a day on (the visit stays planned) while the form is open."""
+    visit.planned_on = timezone.localdate() + timedelta(days=1)
+    return audit.save_audited(visit, acting_user=user)
 
 
 def _project(ctx: Ctx) -> Any:
@@ -468,6 +475,18 @@ EDITS: dict[str, Edit] = {
         ),
         changed="school",
         value="B：攸县第一中学",
+    ),
+    "minors:visit_done": Edit(
+        role="minors_worker",
+        make=lambda ctx: minors_services.visit_plan(
+            child=_child(ctx), planned_on=timezone.localdate(), acting_user=ctx.me
+        ),
+        page=lambda visit: reverse("minors:visit_done", args=[visit.pk]),
+        typed={"findings": "A：监护情况稳定"},
+        save_other=lambda visit, user: _other_visit_plan(visit, user),
+        changed="planned_on",
+        value=timezone.localdate() + timedelta(days=1),
+        shown=str(timezone.localdate() + timedelta(days=1)),
     ),
     "minors:activity_edit": Edit(
         role="minors_worker",
