@@ -15,14 +15,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
-from rescue_station.query import safe_next
+from rescue_station.query import SortableColumns, safe_next
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     SheetError,
@@ -51,8 +51,8 @@ from .models import (
 )
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return page_of(request, queryset)
+def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
+    return page_of(request, queryset, columns=columns)
 
 
 def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -107,10 +107,19 @@ def _filtered(request: HttpRequest) -> tuple[forms.StayFilterForm, Any]:
     return form, selectors.stays_filtered(request.user, current_station(request), filters)
 
 
+STAY_COLUMNS = SortableColumns(
+    number="pk",
+    person="person__name",
+    admitted="admitted_at",
+    source="source",
+    departure="left_at",
+)
+
+
 @permission_required("cases.view_stay", raise_exception=True)
 def stay_list(request: HttpRequest) -> HttpResponse:
     form, stays = _filtered(request)
-    page_obj = _page(request, stays)
+    page_obj = _page(request, stays, STAY_COLUMNS)
     rows = list(page_obj)
     _log_minors_shown(request, current_station(request), Stay, rows, any(s.is_minor for s in rows))
     return render(
@@ -582,16 +591,22 @@ def _record_list(
     template: str,
     date_field: str,
     *,
+    columns: SortableColumns,
     records: Any = None,
+    form_class: type[forms.PeriodFilterForm] = forms.PeriodFilterForm,
     also_shown: Iterable[Any] = (),
     **extra: Any,
 ) -> HttpResponse:
-    """A station's records, newest first, by the date that puts them in a period.
+    """A station's records, newest first, by the date that puts them in a period (or as the
+    headers of ``columns`` sort them).
 
-    ``records`` is the model's queryset with what the page shows joined in (no query per row);
+    ``records`` is the model's queryset with what the page shows joined in (no query per row)
+    and narrowed by the filters of ``form_class`` beyond the period (which it is given);
     ``also_shown``: stays the page lists besides (the long-stay candidates)."""
     station = current_station(request)
-    form = forms.PeriodFilterForm(request.GET or None)
+    form = form_class(request.GET or None)
+    if callable(records):
+        records = records(form.cleaned_data if form.is_valid() else {})
     # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
     # (station, date) from giving the rows in order, even on a column that is never null.
     newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
@@ -618,7 +633,7 @@ def _record_list(
         return workbook_response(
             workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
         )
-    page_obj = _page(request, records)
+    page_obj = _page(request, records, columns)
     rows = list(page_obj)
     named = any(getattr(r, "was_minor", False) for r in rows) or any(s.is_minor for s in also_shown)
     _log_minors_shown(request, station, model, rows, named)
@@ -676,6 +691,14 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
         StreetPatrol,
         "cases/patrol_list.html",
         "patrol_date",
+        columns=SortableColumns(
+            date="patrol_date",
+            area="area",
+            campaign="campaign",
+            met="persons_met",
+            helped="helped_in_place",
+            brought="brought_in",
+        ),
         areas=GatheringArea.objects.for_user(request.user).filter(station=current_station(request)),
     )
 
@@ -712,7 +735,22 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("cases.view_ticket", raise_exception=True)
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    return _record_list(request, Ticket, "cases/ticket_list.html", "received_on")
+    now = timezone.now()
+    return _record_list(
+        request,
+        Ticket,
+        "cases/ticket_list.html",
+        "received_on",
+        columns=SortableColumns(
+            channel="channel",
+            number="number",
+            received="received_at",
+            deadline="deadline",
+            handled="handled_at",
+        ),
+        records=lambda filters: selectors.tickets_listed(filters, now),
+        form_class=forms.TicketFilterForm,
+    )
 
 
 @permission_required("cases.add_ticket", raise_exception=True)
@@ -735,7 +773,12 @@ def safety_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     incidents = SafetyIncident.objects.for_user(request.user).filter(station=station)[:50]
     return _record_list(
-        request, SafetyCheck, "cases/safety_list.html", "checked_on", incidents=incidents
+        request,
+        SafetyCheck,
+        "cases/safety_list.html",
+        "checked_on",
+        columns=SortableColumns(date="checked_on", item="item", fixed="fixed_on"),
+        incidents=incidents,
     )
 
 
@@ -784,6 +827,13 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         LongStay,
         "cases/long_stay_list.html",
         "hukou_registered_on",
+        columns=SortableColumns(
+            person="person__name",
+            hukou="hukou_registered_on",
+            hardship="special_hardship_enrolled_on",
+            institution="institution__name",
+            placed="placed_on",
+        ),
         records=selectors.long_stays_listed(),
         institutions=institutions,
         inspections=inspections,

@@ -23,7 +23,7 @@ from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
-from rescue_station.query import month_param, search_param, year_param
+from rescue_station.query import SortableColumns, month_param, search_param, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import selectors, services
@@ -52,8 +52,8 @@ from .models import (
 )
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return page_of(request, queryset)
+def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
+    return page_of(request, queryset, columns=columns)
 
 
 def _case_for(request: HttpRequest, pk: int) -> MinorCase:
@@ -85,6 +85,9 @@ def _log_list(request: HttpRequest, model: type, page_obj: Any, *also_named: Any
 # --- minors in the station -------------------------------------------------------------------
 
 
+CASE_COLUMNS = SortableColumns(opened="opened_at", reason="reason", guardian="guardian_name")
+
+
 @permission_required("minors.view_minorcase", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -100,7 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             MinorCase.objects.for_user(request.user), now=timezone.now()
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, cases)
+    page_obj = _page(request, cases, CASE_COLUMNS)
     _log_list(request, MinorCase, page_obj, overdue)
     return render(
         request,
@@ -257,22 +260,22 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REPORT_COLUMNS = SortableColumns(
+    reported="reported_at", recipient="recipient", receipt="receipt_no"
+)
+
+
 @permission_required("minors.view_mandatoryreport", raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = MandatoryReport.objects.for_user(request.user).select_related(
-        "case__stay__person", "case__child"
+    reports = selectors.report_list(
+        request.user, q=search_param(request), late=request.GET.get("late") == "1"
     )
-    q = search_param(request)
-    if q:
-        reports = reports.filter(receipt_no__icontains=q) | reports.filter(
-            recipient_unit__icontains=q
-        )
     overdue = list(
         selectors.cases_missing_report(
             MinorCase.objects.for_user(request.user), now=timezone.now()
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, reports)
+    page_obj = _page(request, reports, REPORT_COLUMNS)
     _log_list(request, MandatoryReport, page_obj, overdue)
     return render(
         request,
@@ -282,6 +285,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- children registry -----------------------------------------------------------------------
+
+
+CHILD_COLUMNS = SortableColumns(
+    name="name",
+    category="category",
+    guardian="guardian_name",
+    school="school",
+    township=("township", "village"),
+    last_visit="last_visit",
+    next_visit="next_visit_due",
+)
 
 
 @permission_required("minors.view_child", raise_exception=True)
@@ -295,7 +309,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         township=g.get("township", ""),
         due=g.get("due") == "1",
     )
-    page_obj = _page(request, children)
+    page_obj = _page(request, children, CHILD_COLUMNS)
     without_intervention = selectors.children_without_intervention(
         Child.objects.for_user(request.user)
     )
@@ -447,6 +461,17 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+ACTIVITY_COLUMNS = SortableColumns(
+    date="held_on",
+    kind="kind",
+    theme="title",
+    venue="venue",
+    partner="partner",
+    sessions="sessions",
+    participants="participants",
+)
+
+
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -460,7 +485,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         request,
         "minors/activity_list.html",
         {
-            "page_obj": _page(request, activities),
+            "page_obj": _page(request, activities, ACTIVITY_COLUMNS),
             "kinds": ActivityKind.choices,
             "years": range(selectors.core_selectors.local_today().year, 2023, -1),
         },

@@ -1,6 +1,8 @@
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from rescue_station import registry
 from rescue_station.formatting import format_wan
@@ -60,3 +62,29 @@ def plausibility_warning(*records: object) -> dict[str, object]:
         for line in record.plausibility_problems()
     ]
     return {"problems": problems}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: template.Context, sorting: Any, key: str, label: str) -> str:
+    """A list's column header that sorts the list by ``key`` (``Sorting`` of ``page_of``):
+    ascending first, descending when clicked again; the filters kept, back to the first page."""
+    if key not in sorting.keys:
+        raise template.TemplateSyntaxError(f"the list has no sort key {key!r}")
+    current = sorting.key == key
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if current and not sorting.descending else key
+    if current:
+        state = "descending" if sorting.descending else "ascending"
+        arrow = format_html(
+            ' <span aria-hidden="true">{}</span>', "▼" if sorting.descending else "▲"
+        )
+    else:
+        state, arrow = "none", ""
+    return format_html(
+        '<th aria-sort="{}"><a class="sort" href="?{}">{}{}</a></th>',
+        state,
+        query.urlencode(),
+        label,
+        arrow,
+    )
