@@ -24,6 +24,7 @@ from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
 from rescue_station.query import SortableColumns, safe_next
 from rescue_station.scoping import current_station, get_for_user_or_404
+from rescue_station.sections import saved_in_section, section_tag
 from rescue_station.spreadsheets import (
     SheetError,
     preview_context,
@@ -297,8 +298,9 @@ def stay_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("cases:stay_detail", args=[stay.pk]) + f"#{kind}")
+            return saved_in_section(
+                request, reverse("cases:stay_detail", args=[stay.pk]), kind, _("Saved.")
+            )
     stay.refresh_from_db()
     context = _detail_context(request, stay, **{f"{kind}_form": form})
     conflict = getattr(form, "conflict", None)
@@ -322,8 +324,9 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
+            return saved_in_section(
+                request, reverse("cases:stay_detail", args=[pk]), "belongings-list", _("Saved.")
+            )
     if form.conflict:
         # The stay's page with the other person's change and the item's form as it was typed.
         context = _detail_context(
@@ -331,8 +334,12 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         )
         return render(request, "cases/stay_detail.html", context, status=409)
     # Field errors too (a reason too long), not only the missing reason.
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
+    messages.error(
+        request,
+        " ".join(e for errors in form.errors.values() for e in errors),
+        extra_tags=section_tag("belongings-list"),
+    )
+    return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings-list")
 
 
 @require_POST

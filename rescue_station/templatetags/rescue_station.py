@@ -8,6 +8,7 @@ from rescue_station import registry
 from rescue_station.formatting import format_wan
 from rescue_station.models import Plausible
 from rescue_station.navigation import page_label as _page_label
+from rescue_station.sections import section_of
 from rescue_station.selectors import record_type_label as _record_type_label
 from rescue_station.validators import mask_id_number
 
@@ -88,3 +89,17 @@ def sort_header(context: template.Context, sorting: Any, key: str, label: str) -
         label,
         arrow,
     )
+
+
+@register.inclusion_tag("includes/messages.html", takes_context=True)
+def section_messages(context: template.Context, section: str = "") -> dict[str, object]:
+    """The messages of one section of the page (``rescue_station.sections``); without a section,
+    those of the page as a whole (the layout's list)."""
+    shown = [m for m in context.get("messages", []) if section_of(m) == section]
+    return {"shown": shown, "section": section}
+
+
+@register.filter
+def in_section(messages: Any, section: str) -> bool:
+    """Whether one of the page's messages belongs to ``section``."""
+    return any(section_of(m) == section for m in messages or [])
