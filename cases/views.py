@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -56,17 +55,16 @@ def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None =
     return page_of(request, queryset, columns=columns)
 
 
-def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _stay_reader(user: Any) -> bool:
     """A stay's read pages: for readers of the stays, and for the minors' roles, who reach only
-    minors' stays (selectors.stays_readable)."""
+    minors' stays (selectors.stays_readable). A test of ``user_passes_test``, so that a link to
+    such a page is shown only to those who may open it (navigation.may_open)."""
+    if not selectors.can_read_stays(user):
+        raise PermissionDenied
+    return True
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_read_stays(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return wrapped
+_stay_readers = user_passes_test(_stay_reader)
 
 
 def _log_minors_shown(

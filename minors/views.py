@@ -413,7 +413,7 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in CHILD_RECORDS:
         raise Http404
     form_class, service, perm, title = CHILD_RECORDS[kind]
-    if not request.user.has_perm(perm):
+    if not request.user.has_perm(perm):  # the links to this page ask required_permission too
         raise PermissionDenied
     child = _child_for(request, pk)
     date_field = next(iter(form_class.Meta.widgets))
@@ -431,6 +431,12 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("minors:child_detail", pk=child.pk)
     return render(request, "minors/form.html", {"form": form, "title": title, "child": child})
+
+
+# The permission child_record_add checks, for the links to it (rescue_station.navigation.may_open).
+child_record_add.required_permission = lambda pk, kind: (  # type: ignore[attr-defined]
+    CHILD_RECORDS[kind][2] if kind in CHILD_RECORDS else None
+)
 
 
 # --- activities ------------------------------------------------------------------------------

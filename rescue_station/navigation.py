@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 
@@ -101,3 +102,35 @@ def page_label(view_name: str) -> str:
     except LookupError:
         return _("a page")
     return _("a page of %(app)s") % {"app": config.verbose_name}
+
+
+def may_open(user: Any, path: str) -> bool:
+    """Whether ``user`` passes the checks the decorators of the view at ``path`` make
+    (``permission_required``, ``user_passes_test``): a page links to another page only when its
+    reader may open it (the access log lists the pages others opened, forms among them).
+
+    The checks are the view's own, read from its decorators' closures, so that a link and its
+    page cannot disagree; a view that checks a permission chosen by its URL in its body names
+    it in ``required_permission(**url kwargs)``."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    func: Any = match.func
+    while func is not None:
+        # A view whose permission depends on its URL (a kind of record) says which it checks.
+        needed = getattr(func, "required_permission", None)
+        if needed is not None:
+            perm = needed(**match.kwargs)
+            if perm and not user.has_perm(perm):
+                return False
+        names = getattr(getattr(func, "__code__", None), "co_freevars", ())
+        if "test_func" in names:
+            test = func.__closure__[names.index("test_func")].cell_contents
+            try:
+                if not test(user):
+                    return False
+            except PermissionDenied:
+                return False
+        func = getattr(func, "__wrapped__", None)
+    return True

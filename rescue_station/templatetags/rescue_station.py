@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from rescue_station import registry
 from rescue_station.formatting import format_wan
 from rescue_station.models import Plausible
+from rescue_station.navigation import may_open as _may_open
 from rescue_station.navigation import page_label as _page_label
 from rescue_station.sections import section_of
 from rescue_station.selectors import record_type_label as _record_type_label
@@ -103,3 +104,9 @@ def section_messages(context: template.Context, section: str = "") -> dict[str, 
 def in_section(messages: Any, section: str) -> bool:
     """Whether one of the page's messages belongs to ``section``."""
     return any(section_of(m) == section for m in messages or [])
+
+
+@register.filter
+def may_open(path: str, user: Any) -> bool:
+    """Whether ``user`` may open the page at ``path`` (rescue_station.navigation.may_open)."""
+    return _may_open(user, path)
