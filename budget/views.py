@@ -21,6 +21,7 @@ from rescue_station.formatting import format_wan
 from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
+from rescue_station.query import SortableColumns
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     ImportResult,
@@ -48,12 +49,44 @@ def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
     return year or _today().year, years
 
 
-def _page(request: HttpRequest, queryset: models.QuerySet, *sums: str) -> Any:
+def _page(
+    request: HttpRequest,
+    queryset: models.QuerySet,
+    *sums: str,
+    columns: SortableColumns | None = None,
+) -> Any:
     """One page of the list; ``sums`` name annotated sums to round to the cent."""
-    page = page_of(request, queryset)
+    page = page_of(request, queryset, columns=columns)
     if sums:
         page.object_list = selectors.exact(page.object_list, *sums)
     return page
+
+
+# The columns each list's headers sort by (rescue_station.query.SortableColumns).
+PROJECT_COLUMNS = SortableColumns(
+    year="year",
+    name="name",
+    basis="basis_document",
+    function="function_class__code",
+    allocated="allocated",
+    executed="executed",
+    carried="carried_forward",
+)
+LINE_COLUMNS = SortableColumns(
+    number="pk",
+    year="year",
+    source="source__name",
+    nature="nature",
+    function="function_class__code",
+    initial="initial",
+    adjusted="adjusted",
+    executed="executed",
+    balance="balance",
+)
+LINE_EXPENDITURE_COLUMNS = SortableColumns(date="date", voucher="voucher_no", amount="amount")
+EXPENDITURE_COLUMNS = SortableColumns(
+    date="date", voucher="voucher_no", line="line_id", amount="amount"
+)
 
 
 # ---- execution ---------------------------------------------------------------------------------
@@ -121,7 +154,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "budget/project_list.html",
-        {"filters": filters, "page_obj": _page(request, projects, "executed")},
+        {
+            "filters": filters,
+            "page_obj": _page(request, projects, "executed", columns=PROJECT_COLUMNS),
+        },
     )
 
 
@@ -226,7 +262,10 @@ def line_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "budget/line_list.html",
-        {"filters": filters, "page_obj": _page(request, lines, "executed")},
+        {
+            "filters": filters,
+            "page_obj": _page(request, lines, "executed", columns=LINE_COLUMNS),
+        },
     )
 
 
@@ -248,7 +287,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line": line,
             "row": selectors.ExecutionRow(str(line), line.initial, line.adjusted, line.executed),
             "nature_name": NATURE_OFFICIAL.get(line.nature, line.nature),
-            "page_obj": _page(request, expenditures),
+            "page_obj": _page(request, expenditures, columns=LINE_EXPENDITURE_COLUMNS),
             "history": history_rows(line),
         },
     )
@@ -350,7 +389,11 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "budget/expenditure_list.html",
-        {"filters": filters, "page_obj": _page(request, expenditures), "total": total},
+        {
+            "filters": filters,
+            "page_obj": _page(request, expenditures, columns=EXPENDITURE_COLUMNS),
+            "total": total,
+        },
     )
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Intakes and stays")
+    nav_group = _("Rescue work")
     # (url name, label, permission): see rescue_station.navigation. The permission is the one the
     # page's view requires, so the role × page matrix test checks them together.
     nav_items = [

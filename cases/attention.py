@@ -40,7 +40,8 @@ def overdue_tickets(user: Any, station: Station, now: datetime) -> QuerySet[Tick
     """Tickets not handled whose deadline has passed, the most overdue first."""
     return (
         Ticket.objects.for_user(user)
-        .filter(station=station, handled_at__isnull=True, deadline__lt=now)
+        .filter(station=station)
+        .overdue(now)
         .order_by("deadline", "pk")
     )
 

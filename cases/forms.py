@@ -37,6 +37,7 @@ from .models import (
     StayExtension,
     StreetPatrol,
     Ticket,
+    TicketChannel,
     TracingEffort,
     Transport,
 )
@@ -494,6 +495,15 @@ class StayFilterForm(forms.Form):
 class PeriodFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+
+class TicketFilterForm(PeriodFilterForm):
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("All channels")), *TicketChannel.choices],
+    )
+    overdue = forms.BooleanField(label=_("Past the deadline only"), required=False)
 
 
 class ImportForm(forms.Form):

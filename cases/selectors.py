@@ -13,7 +13,16 @@ from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
 from rescue_station.models import Station
 
-from .models import ExitType, ExtensionStatus, LongStay, Person, Stay, TracingMethod, TracingPolicy
+from .models import (
+    ExitType,
+    ExtensionStatus,
+    LongStay,
+    Person,
+    Stay,
+    Ticket,
+    TracingMethod,
+    TracingPolicy,
+)
 
 
 def today() -> date:
@@ -293,6 +302,17 @@ def long_stays_listed() -> QuerySet[LongStay]:
     return LongStay.objects.select_related("person", "institution").annotate(
         was_minor=Exists(Stay.objects.filter(person=OuterRef("person"), is_minor=True))
     )
+
+
+def tickets_listed(filters: dict[str, Any], now: datetime) -> QuerySet[Ticket]:
+    """The tickets of the list with ``is_overdue`` (the badge), narrowed to a channel and to the
+    overdue ones when the filter asks."""
+    tickets = Ticket.objects.with_overdue(now)
+    if filters.get("channel"):
+        tickets = tickets.filter(channel=filters["channel"])
+    if filters.get("overdue"):
+        tickets = tickets.overdue(now)
+    return tickets
 
 
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -15,15 +14,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
-from rescue_station.query import safe_next
+from rescue_station.query import SortableColumns, safe_next
 from rescue_station.scoping import current_station, get_for_user_or_404
+from rescue_station.sections import saved_in_section, section_tag
 from rescue_station.spreadsheets import (
     SheetError,
     preview_context,
@@ -51,21 +51,20 @@ from .models import (
 )
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return page_of(request, queryset)
+def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
+    return page_of(request, queryset, columns=columns)
 
 
-def _stay_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _stay_reader(user: Any) -> bool:
     """A stay's read pages: for readers of the stays, and for the minors' roles, who reach only
-    minors' stays (selectors.stays_readable)."""
+    minors' stays (selectors.stays_readable). A test of ``user_passes_test``, so that a link to
+    such a page is shown only to those who may open it (navigation.may_open)."""
+    if not selectors.can_read_stays(user):
+        raise PermissionDenied
+    return True
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_read_stays(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return wrapped
+_stay_readers = user_passes_test(_stay_reader)
 
 
 def _log_minors_shown(
@@ -107,10 +106,19 @@ def _filtered(request: HttpRequest) -> tuple[forms.StayFilterForm, Any]:
     return form, selectors.stays_filtered(request.user, current_station(request), filters)
 
 
+STAY_COLUMNS = SortableColumns(
+    number="pk",
+    person="person__name",
+    admitted="admitted_at",
+    source="source",
+    departure="left_at",
+)
+
+
 @permission_required("cases.view_stay", raise_exception=True)
 def stay_list(request: HttpRequest) -> HttpResponse:
     form, stays = _filtered(request)
-    page_obj = _page(request, stays)
+    page_obj = _page(request, stays, STAY_COLUMNS)
     rows = list(page_obj)
     _log_minors_shown(request, current_station(request), Stay, rows, any(s.is_minor for s in rows))
     return render(
@@ -288,8 +296,9 @@ def stay_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("cases:stay_detail", args=[stay.pk]) + f"#{kind}")
+            return saved_in_section(
+                request, reverse("cases:stay_detail", args=[stay.pk]), kind, _("Saved.")
+            )
     stay.refresh_from_db()
     context = _detail_context(request, stay, **{f"{kind}_form": form})
     conflict = getattr(form, "conflict", None)
@@ -313,8 +322,9 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
+            return saved_in_section(
+                request, reverse("cases:stay_detail", args=[pk]), "belongings-list", _("Saved.")
+            )
     if form.conflict:
         # The stay's page with the other person's change and the item's form as it was typed.
         context = _detail_context(
@@ -322,8 +332,12 @@ def belongings_settle(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         )
         return render(request, "cases/stay_detail.html", context, status=409)
     # Field errors too (a reason too long), not only the missing reason.
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings")
+    messages.error(
+        request,
+        " ".join(e for errors in form.errors.values() for e in errors),
+        extra_tags=section_tag("belongings-list"),
+    )
+    return redirect(reverse("cases:stay_detail", args=[pk]) + "#belongings-list")
 
 
 @require_POST
@@ -582,16 +596,22 @@ def _record_list(
     template: str,
     date_field: str,
     *,
+    columns: SortableColumns,
     records: Any = None,
+    form_class: type[forms.PeriodFilterForm] = forms.PeriodFilterForm,
     also_shown: Iterable[Any] = (),
     **extra: Any,
 ) -> HttpResponse:
-    """A station's records, newest first, by the date that puts them in a period.
+    """A station's records, newest first, by the date that puts them in a period (or as the
+    headers of ``columns`` sort them).
 
-    ``records`` is the model's queryset with what the page shows joined in (no query per row);
+    ``records`` is the model's queryset with what the page shows joined in (no query per row)
+    and narrowed by the filters of ``form_class`` beyond the period (which it is given);
     ``also_shown``: stays the page lists besides (the long-stay candidates)."""
     station = current_station(request)
-    form = forms.PeriodFilterForm(request.GET or None)
+    form = form_class(request.GET or None)
+    if callable(records):
+        records = records(form.cleaned_data if form.is_valid() else {})
     # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
     # (station, date) from giving the rows in order, even on a column that is never null.
     newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
@@ -618,7 +638,7 @@ def _record_list(
         return workbook_response(
             workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
         )
-    page_obj = _page(request, records)
+    page_obj = _page(request, records, columns)
     rows = list(page_obj)
     named = any(getattr(r, "was_minor", False) for r in rows) or any(s.is_minor for s in also_shown)
     _log_minors_shown(request, station, model, rows, named)
@@ -676,6 +696,14 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
         StreetPatrol,
         "cases/patrol_list.html",
         "patrol_date",
+        columns=SortableColumns(
+            date="patrol_date",
+            area="area",
+            campaign="campaign",
+            met="persons_met",
+            helped="helped_in_place",
+            brought="brought_in",
+        ),
         areas=GatheringArea.objects.for_user(request.user).filter(station=current_station(request)),
     )
 
@@ -712,7 +740,22 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("cases.view_ticket", raise_exception=True)
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    return _record_list(request, Ticket, "cases/ticket_list.html", "received_on")
+    now = timezone.now()
+    return _record_list(
+        request,
+        Ticket,
+        "cases/ticket_list.html",
+        "received_on",
+        columns=SortableColumns(
+            channel="channel",
+            number="number",
+            received="received_at",
+            deadline="deadline",
+            handled="handled_at",
+        ),
+        records=lambda filters: selectors.tickets_listed(filters, now),
+        form_class=forms.TicketFilterForm,
+    )
 
 
 @permission_required("cases.add_ticket", raise_exception=True)
@@ -735,7 +778,12 @@ def safety_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     incidents = SafetyIncident.objects.for_user(request.user).filter(station=station)[:50]
     return _record_list(
-        request, SafetyCheck, "cases/safety_list.html", "checked_on", incidents=incidents
+        request,
+        SafetyCheck,
+        "cases/safety_list.html",
+        "checked_on",
+        columns=SortableColumns(date="checked_on", item="item", fixed="fixed_on"),
+        incidents=incidents,
     )
 
 
@@ -784,6 +832,13 @@ def long_stay_list(request: HttpRequest) -> HttpResponse:
         LongStay,
         "cases/long_stay_list.html",
         "hukou_registered_on",
+        columns=SortableColumns(
+            person="person__name",
+            hukou="hukou_registered_on",
+            hardship="special_hardship_enrolled_on",
+            institution="institution__name",
+            placed="placed_on",
+        ),
         records=selectors.long_stays_listed(),
         institutions=institutions,
         inspections=inspections,

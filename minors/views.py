@@ -25,7 +25,7 @@ from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
-from rescue_station.query import month_param, search_param, year_param
+from rescue_station.query import SortableColumns, month_param, search_param, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import selectors, services
@@ -57,8 +57,8 @@ from .models import (
 )
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return page_of(request, queryset)
+def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
+    return page_of(request, queryset, columns=columns)
 
 
 def _case_for(request: HttpRequest, pk: int) -> MinorCase:
@@ -90,6 +90,9 @@ def _log_list(request: HttpRequest, model: type, page_obj: Any, *also_named: Any
 # --- minors in the station -------------------------------------------------------------------
 
 
+CASE_COLUMNS = SortableColumns(opened="opened_at", reason="reason", guardian="guardian_name")
+
+
 @permission_required("minors.view_minorcase", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -105,7 +108,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             MinorCase.objects.for_user(request.user), now=timezone.now()
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, cases)
+    page_obj = _page(request, cases, CASE_COLUMNS)
     _log_list(request, MinorCase, page_obj, overdue)
     return render(
         request,
@@ -262,22 +265,22 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REPORT_COLUMNS = SortableColumns(
+    reported="reported_at", recipient="recipient", receipt="receipt_no"
+)
+
+
 @permission_required("minors.view_mandatoryreport", raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = MandatoryReport.objects.for_user(request.user).select_related(
-        "case__stay__person", "case__child"
+    reports = selectors.report_list(
+        request.user, q=search_param(request), late=request.GET.get("late") == "1"
     )
-    q = search_param(request)
-    if q:
-        reports = reports.filter(receipt_no__icontains=q) | reports.filter(
-            recipient_unit__icontains=q
-        )
     overdue = list(
         selectors.cases_missing_report(
             MinorCase.objects.for_user(request.user), now=timezone.now()
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, reports)
+    page_obj = _page(request, reports, REPORT_COLUMNS)
     _log_list(request, MandatoryReport, page_obj, overdue)
     return render(
         request,
@@ -287,6 +290,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- children registry -----------------------------------------------------------------------
+
+
+CHILD_COLUMNS = SortableColumns(
+    name="name",
+    category="category",
+    guardian="guardian_name",
+    school="school",
+    township=("township", "village"),
+    last_visit="last_visit",
+    next_visit="next_visit_due",
+)
 
 
 @permission_required("minors.view_child", raise_exception=True)
@@ -300,7 +314,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         township=g.get("township", ""),
         due=g.get("due") == "1",
     )
-    page_obj = _page(request, children)
+    page_obj = _page(request, children, CHILD_COLUMNS)
     without_intervention = selectors.children_without_intervention(
         Child.objects.for_user(request.user)
     )
@@ -406,7 +420,7 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in CHILD_RECORDS:
         raise Http404
     form_class, service, perm, title = CHILD_RECORDS[kind]
-    if not request.user.has_perm(perm):
+    if not request.user.has_perm(perm):  # the links to this page ask required_permission too
         raise PermissionDenied
     child = _child_for(request, pk)
     date_field = next(iter(form_class.Meta.widgets))
@@ -484,6 +498,10 @@ def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
         "minors/form.html",
         {"form": form, "title": _("Record the planned visit as done"), "child": child},
     )
+# The permission child_record_add checks, for the links to it (rescue_station.navigation.may_open).
+child_record_add.required_permission = lambda pk, kind: (  # type: ignore[attr-defined]
+    CHILD_RECORDS[kind][2] if kind in CHILD_RECORDS else None
+)
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -514,6 +532,17 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+ACTIVITY_COLUMNS = SortableColumns(
+    date="held_on",
+    kind="kind",
+    theme="title",
+    venue="venue",
+    partner="partner",
+    sessions="sessions",
+    participants="participants",
+)
+
+
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -527,7 +556,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         request,
         "minors/activity_list.html",
         {
-            "page_obj": _page(request, activities),
+            "page_obj": _page(request, activities, ACTIVITY_COLUMNS),
             "kinds": ActivityKind.choices,
             "years": range(selectors.core_selectors.local_today().year, 2023, -1),
         },

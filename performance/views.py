@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from rescue_station import registry
 from rescue_station.audit import history_rows
 from rescue_station.forms import VersionForm, save_through
 from rescue_station.scoping import current_station, get_for_user_or_404
+from rescue_station.sections import saved_in_section
 from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
 from rescue_station.uploads import content_type_of
 
@@ -274,8 +276,12 @@ def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if saved is not None:
-                messages.success(request, _("The deviation notes were saved."))
-                return redirect("performance:form", pk=framework.pk)
+                return saved_in_section(
+                    request,
+                    reverse("performance:form", args=[framework.pk]),
+                    "notes",
+                    _("The deviation notes were saved."),
+                )
     elif request.method == "POST":
         return HttpResponse(status=403)
     by_pk = {i.pk: i for i in indicators}

@@ -13,6 +13,7 @@ def _sync_roles(sender, **kwargs) -> None:
 class RescueStationConfig(AppConfig):
     name = "rescue_station"
     verbose_name = _("Rescue stations")
+    nav_group = ""  # home, dashboard, access log: each on its own
     nav_items = [
         # (url name, label, permission or None) — shown to those who hold the permission.
         ("home", _("Home"), None),

@@ -4,18 +4,24 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from .middleware import session_remaining
-from .navigation import nav_for
+from .navigation import nav_for, nav_menus
 from .scoping import SESSION_KEY, user_stations
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_menus": []}
     stations = list(user_stations(user))
     picked = request.session.get(SESSION_KEY)
     current = next((s for s in stations if s.pk == picked), stations[0] if stations else None)
-    return {"nav_items": nav_for(user), "user_stations": stations, "current_station": current}
+    items = nav_for(user)
+    return {
+        "nav_items": items,
+        "nav_menus": nav_menus(items, request.path),
+        "user_stations": stations,
+        "current_station": current,
+    }
 
 
 def session_clock(request: HttpRequest) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from .query import SortableColumns
+
 COUNT_CAP = 1000
 
 
@@ -49,10 +51,21 @@ def page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and len(raw) <= 9 else 1
 
 
-def page_of(request: HttpRequest, queryset: Any, per_page: int | None = None) -> Page:
-    """The page of ``queryset`` the request asks for (the last one past the end)."""
+def page_of(
+    request: HttpRequest,
+    queryset: Any,
+    per_page: int | None = None,
+    *,
+    columns: SortableColumns | None = None,
+) -> Page:
+    """The page of ``queryset`` the request asks for (the last one past the end), in the order
+    ``?sort=`` asks for among ``columns`` (the page's ``sorting``, read by its headers)."""
     number = page_number(request)
+    sorting = (columns or SortableColumns()).parse(request)
+    queryset = sorting.apply(queryset)
     paginator = CappedPaginator(
         queryset, per_page or settings.PAGE_SIZE, number=number, cap=COUNT_CAP
     )
-    return paginator.get_page(number)
+    page = paginator.get_page(number)
+    page.sorting = sorting
+    return page

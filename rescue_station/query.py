@@ -10,6 +10,7 @@ before they reach the database.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -142,3 +143,48 @@ class BoundedChoicesMixin:
                 field.__class__ = BoundedModelMultipleChoiceField
             elif type(field) is forms.ModelChoiceField:
                 field.__class__ = BoundedModelChoiceField
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The order a list was asked for (``?sort=key`` ascending, ``?sort=-key`` descending), or the
+    list's own order when ``key`` is empty. ``keys`` are the columns the list may be sorted by."""
+
+    key: str
+    descending: bool
+    fields: tuple[str, ...]
+    keys: frozenset[str]
+
+    def apply(self, queryset: models.QuerySet) -> models.QuerySet:
+        """The queryset in this order; with no key, in the order it already has (the one its
+        indexes are built for). The key breaks ties, so that paging never repeats a row."""
+        if not self.key:
+            return queryset
+        order = [
+            models.F(f).desc(nulls_last=True)
+            if self.descending
+            else models.F(f).asc(nulls_last=True)
+            for f in self.fields
+        ]
+        return queryset.order_by(*order, "-pk" if self.descending else "pk")
+
+
+class SortableColumns:
+    """The columns of one list that its headers may sort by: a key in the query string (never a
+    field name from it) → the fields to order by."""
+
+    def __init__(self, **columns: str | tuple[str, ...]) -> None:
+        self.columns = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in columns.items()}
+
+    def parse(self, request: HttpRequest, name: str = "sort") -> Sorting:
+        """The order ``?sort=`` asks for; 400 for a key this list has no column for."""
+        raw = request.GET.get(name, "").strip()
+        key = raw.removeprefix("-")
+        if raw and key not in self.columns:
+            raise BadQuery(_("This list cannot be sorted that way."))
+        return Sorting(
+            key=key,
+            descending=raw.startswith("-"),
+            fields=self.columns.get(key, ()),
+            keys=frozenset(self.columns),
+        )

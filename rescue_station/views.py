@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .forms import AccessLogFilterForm
 from .middleware import PENDING_POST, session_remaining
 from .paging import page_of
-from .query import BadQuery, safe_next, year_param
+from .query import BadQuery, SortableColumns, safe_next, year_param
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
     access_log_entries,
@@ -63,6 +63,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+ACCESS_LOG_COLUMNS = SortableColumns(
+    when="accessed_at",
+    user="user__username",
+    station="station__name",
+    kind="kind",
+    type="record_type",
+)
+
+
 @permission_required("rescue_station.view_accesslog", raise_exception=True)
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who read which persons' records, lists and exports, in the user's stations."""
@@ -71,7 +80,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
     filters = form.cleaned_data if form.is_valid() else {}
     entries = access_log_entries(request.user, filters)
-    page_obj = page_of(request, entries)
+    page_obj = page_of(request, entries, columns=ACCESS_LOG_COLUMNS)
     return render(
         request, "rescue_station/access_log.html", {"filter_form": form, "page_obj": page_obj}
     )

@@ -1,11 +1,15 @@
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from rescue_station import registry
 from rescue_station.formatting import format_wan
 from rescue_station.models import Plausible
+from rescue_station.navigation import may_open as _may_open
 from rescue_station.navigation import page_label as _page_label
+from rescue_station.sections import section_of
 from rescue_station.selectors import record_type_label as _record_type_label
 from rescue_station.validators import mask_id_number
 
@@ -60,3 +64,49 @@ def plausibility_warning(*records: object) -> dict[str, object]:
         for line in record.plausibility_problems()
     ]
     return {"problems": problems}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: template.Context, sorting: Any, key: str, label: str) -> str:
+    """A list's column header that sorts the list by ``key`` (``Sorting`` of ``page_of``):
+    ascending first, descending when clicked again; the filters kept, back to the first page."""
+    if key not in sorting.keys:
+        raise template.TemplateSyntaxError(f"the list has no sort key {key!r}")
+    current = sorting.key == key
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if current and not sorting.descending else key
+    if current:
+        state = "descending" if sorting.descending else "ascending"
+        arrow = format_html(
+            ' <span aria-hidden="true">{}</span>', "▼" if sorting.descending else "▲"
+        )
+    else:
+        state, arrow = "none", ""
+    return format_html(
+        '<th aria-sort="{}"><a class="sort" href="?{}">{}{}</a></th>',
+        state,
+        query.urlencode(),
+        label,
+        arrow,
+    )
+
+
+@register.inclusion_tag("includes/messages.html", takes_context=True)
+def section_messages(context: template.Context, section: str = "") -> dict[str, object]:
+    """The messages of one section of the page (``rescue_station.sections``); without a section,
+    those of the page as a whole (the layout's list)."""
+    shown = [m for m in context.get("messages", []) if section_of(m) == section]
+    return {"shown": shown, "section": section}
+
+
+@register.filter
+def in_section(messages: Any, section: str) -> bool:
+    """Whether one of the page's messages belongs to ``section``."""
+    return any(section_of(m) == section for m in messages or [])
+
+
+@register.filter
+def may_open(path: str, user: Any) -> bool:
+    """Whether ``user`` may open the page at ``path`` (rescue_station.navigation.may_open)."""
+    return _may_open(user, path)

@@ -14,6 +14,28 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// The navigation's menus: one open at a time; a click elsewhere or Escape closes them.
+document.addEventListener("DOMContentLoaded", () => {
+  const menus = [...document.querySelectorAll("details[data-navmenu]")];
+  for (const menu of menus) {
+    menu.addEventListener("toggle", () => {
+      if (menu.open) for (const other of menus) if (other !== menu) other.open = false;
+    });
+  }
+  document.addEventListener("click", (event) => {
+    for (const menu of menus) if (!menu.contains(event.target)) menu.open = false;
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const menu of menus) {
+      if (menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    }
+  });
+});
+
 // The session ends after a while without activity: warn a few minutes before, offer to continue.
 document.addEventListener("DOMContentLoaded", () => {
   const body = document.body;

@@ -95,8 +95,13 @@ def _developer_codes() -> set[str]:
     return codes
 
 
-def _crawl(client: Client, start: list[str]) -> dict[str, str]:
+def _crawl(
+    client: Client, start: list[str], statuses: dict[str, tuple[int, str]] | None = None
+) -> dict[str, str]:
+    """The visible text of each page reached from ``start`` (two links deep); ``statuses``
+    receives each URL's status and the page that linked to it."""
     seen: dict[str, str] = {}
+    came_from = dict.fromkeys(start, "")
     queue = list(start)
     depth = dict.fromkeys(start, 0)
     shapes = set()  # /budget/lines/7/ and /budget/lines/8/ are one template: read one of them
@@ -105,6 +110,8 @@ def _crawl(client: Client, start: list[str]) -> dict[str, str]:
         if url in seen:
             continue
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        if statuses is not None:
+            statuses[url] = (response.status_code, came_from[url])
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             seen[url] = ""
             continue
@@ -127,6 +134,7 @@ def _crawl(client: Client, start: list[str]) -> dict[str, str]:
             shapes.add(shape)
             if target not in depth:
                 depth[target] = depth[url] + 1
+                came_from[target] = url
                 queue.append(target)
     return seen
 
@@ -164,3 +172,26 @@ def test_it_shows_no_key_code_or_english_word_on_any_page_of_any_role(demo):
                     )
     assert crawled > 40
     assert not found, "\n".join(sorted(set(found)))
+
+
+@pytest.mark.django_db
+def test_it_shows_each_role_only_links_it_may_follow(demo):
+    """A link on a role's page leads to a page that role may open: no edit button that answers
+    403 (a supervisor reads the minors' records and must not be offered their forms)."""
+    refused = []
+    for role in ROLES:
+        client = Client()
+        client.force_login(User.objects.get(username=role))
+        home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        parser = _Text()
+        parser.feed(home.content.decode())
+        start = ["/", *(h for h in parser.links if h.startswith("/") and not NOT_PAGES.search(h))]
+        statuses: dict[str, tuple[int, str]] = {}
+        _crawl(client, start, statuses)
+        assert len(statuses) > 10
+        refused += [
+            f"{role}: {url} (linked from {came})"
+            for url, (status, came) in statuses.items()
+            if status == 403
+        ]
+    assert not refused, "\n".join(refused)
