@@ -255,6 +255,12 @@ class ImportConfirmForm(VersionedFormMixin, forms.Form):
         return {int(name.split("-", 1)[1]): version for name, version in self.versions.items()}
 
 
+class WeightFixForm(VersionedFormMixin, forms.Form):
+    """The weights finding's button: the line's version and the weight it proposes."""
+
+    weight = forms.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000

@@ -154,6 +154,31 @@ def indicator_save(
 
 
 @transaction.atomic
+def indicator_weight_fix(
+    *, indicator: Indicator, weight: Decimal, acting_user: Any, expected_version: int | None
+) -> Indicator:
+    """The one-step change a weights finding proposes: the line's weight to the one that makes
+    its level-1 group add up to the declared weight. Refused unless it is still that change (the
+    framework or the line changed since the page was loaded) or once the year is finalised."""
+    from .selectors import weight_fixes
+
+    framework = indicator.framework
+    _ensure_draft(framework)
+    fix = weight_fixes(framework).get(indicator.pk)
+    if fix is None or fix.proposed != weight:
+        if expected_version is not None and expected_version != indicator.version:
+            raise EditConflict.for_record(indicator, expected_version)
+        raise ValidationError(_("This change of weight is no longer the one that fixes the group."))
+    indicator.weight = fix.proposed
+    return save_audited(
+        indicator,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        reason=_("weight corrected to the declared level-1 weight"),
+    )
+
+
+@transaction.atomic
 def indicator_delete(
     *, indicator: Indicator, acting_user: Any, expected_version: int | None = None
 ) -> None:

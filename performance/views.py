@@ -34,11 +34,18 @@ from .forms import (
     NarrativeForm,
     NotesForm,
     ReopenForm,
+    WeightFixForm,
 )
 from .models import Framework, Indicator
 from .rendering import render_pdf, render_xlsx
-from .report import snapshot_digest
-from .selectors import copy_preview, evaluation_for, evaluation_report, narrative_drafts
+from .report import plain, snapshot_digest
+from .selectors import (
+    copy_preview,
+    evaluation_for,
+    evaluation_report,
+    narrative_drafts,
+    weight_fixes,
+)
 from .sheets import framework_workbook, parse_framework_sheet
 
 
@@ -131,6 +138,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = {r.indicator_id: r for r in report.rows}
     labels = {m.key: m.label for m in registry.all_metrics()}
     indicators = [(i, rows.get(i.pk), labels.get(i.metric_key)) for i in framework.indicators.all()]
+    fixes = weight_fixes(framework) if not evaluation.is_final else {}
     return render(
         request,
         "performance/framework.html",
@@ -139,6 +147,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "report": report,
             "indicators": indicators,
+            "fixes": [(i, fixes[i.pk]) for i, _row, _label in indicators if i.pk in fixes],
             "history": history_rows(framework),
         },
     )
@@ -210,6 +219,37 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = Non
         "performance/indicator_edit.html",
         {"framework": framework, "indicator": indicator, "form": form, "row": row},
     )
+
+
+@require_POST
+@permission_required("performance.change_indicator", raise_exception=True)
+@_until_final
+def indicator_weight_fix(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    """The weights finding's one-step change (e.g. 20 → 10), from the framework page's button."""
+    framework = _framework(request, pk)
+    indicator = get_for_user_or_404(
+        Indicator.objects.filter(framework=framework), request.user, pk=indicator_pk
+    )
+    form = WeightFixForm(request.POST, version_of=indicator)
+    if form.is_valid():
+        try:
+            services.indicator_weight_fix(
+                indicator=indicator,
+                weight=form.cleaned_data["weight"],
+                acting_user=request.user,
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The weight of %(line)s is now %(weight)s.")
+                % {"line": indicator.name, "weight": plain(form.cleaned_data["weight"])},
+            )
+            return redirect("performance:framework", pk=framework.pk)
+    messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Refused."))
+    return redirect("performance:framework", pk=framework.pk)
 
 
 @permission_required("performance.view_indicator", raise_exception=True)
