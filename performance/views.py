@@ -26,6 +26,7 @@ from rescue_station.uploads import content_type_of
 
 from . import services
 from .forms import (
+    AcknowledgeForm,
     CopyForm,
     FrameworkCreateForm,
     FrameworkForm,
@@ -36,10 +37,11 @@ from .forms import (
     ReopenForm,
     WeightFixForm,
 )
-from .models import Framework, Indicator
+from .models import FindingAcknowledgement, Framework, Indicator
 from .rendering import render_pdf, render_xlsx
 from .report import plain, snapshot_digest
 from .selectors import (
+    compute_report,
     copy_preview,
     evaluation_for,
     evaluation_report,
@@ -339,11 +341,28 @@ def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
             "notes_form": notes_form,
             "note_rows": note_rows,
             "reopen_form": ReopenForm(),
+            "ack_form": _acknowledge_form(request, framework, evaluation, report),
             "seal_intact": bool(evaluation.snapshot)
             and snapshot_digest(evaluation.snapshot) == evaluation.snapshot_sha256,
             "history": history_rows(evaluation) if evaluation.pk else [],
         },
     )
+
+
+def _acknowledge_form(
+    request: HttpRequest, framework: Framework, evaluation, report
+) -> AcknowledgeForm | None:
+    """For a station head, a draft with errors: the acknowledgements to finalise it as it is
+    (those written before a reopening filled in)."""
+    if evaluation.is_final or not report.has_errors:
+        return None
+    if not request.user.has_perm("performance.finalise_evaluation"):
+        return None
+    kept = {}
+    if evaluation.pk:
+        for a in FindingAcknowledgement.objects.filter(evaluation=evaluation):
+            kept[f"{a.code}|{a.subject}"] = a.text
+    return AcknowledgeForm(errors=report.errors, initial_texts=kept)
 
 
 def _filename(framework: Framework, suffix: str) -> str:
@@ -425,8 +444,15 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("performance.finalise_evaluation", raise_exception=True)
 def evaluation_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
+    acknowledgements = None
+    if "acknowledge" in request.POST:
+        form = AcknowledgeForm(request.POST, errors=compute_report(framework).errors)
+        form.is_valid()
+        acknowledgements = form.acknowledgements()
     try:
-        evaluation = services.evaluation_finalise(framework=framework, acting_user=request.user)
+        evaluation = services.evaluation_finalise(
+            framework=framework, acting_user=request.user, acknowledgements=acknowledgements
+        )
     except ValidationError as error:
         messages.error(request, _validation_message(error))
     else:
