@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +15,7 @@ from rescue_station.forms import MISSING_VERSION, VersionedFormMixin
 from rescue_station.query import BoundedChoicesMixin
 
 from .models import Framework, Indicator, ReportSection
+from .report import finding_key
 
 
 def metric_choices(current: str = "") -> list[tuple[str, Any]]:
@@ -253,6 +255,39 @@ class ImportConfirmForm(VersionedFormMixin, forms.Form):
 
     def line_versions(self) -> dict[int, int | None]:
         return {int(name.split("-", 1)[1]): version for name, version in self.versions.items()}
+
+
+class WeightFixForm(VersionedFormMixin, forms.Form):
+    """The weights finding's button: the line's version and the weight it proposes."""
+
+    weight = forms.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class AcknowledgeForm(forms.Form):
+    """Finalising as the form stands: a written acknowledgement of each error finding. A field
+    is named after its finding (code and lines), so a finding that appeared since the page was
+    loaded has no text and refuses the finalising."""
+
+    def __init__(
+        self, *args: Any, errors: list, initial_texts: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, str] = {}
+        for finding in errors:
+            key = finding_key(finding.code, finding.lines)
+            name = "ack-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+            self.keys[name] = key
+            where = f"{'、'.join(finding.lines)}：" if finding.lines else ""
+            self.fields[name] = forms.CharField(
+                label=f"{finding.title} · {where}{finding.message}",
+                required=False,
+                max_length=2000,
+                initial=(initial_texts or {}).get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def acknowledgements(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(name, "") for name, key in self.keys.items()}
 
 
 class ReopenForm(forms.Form):

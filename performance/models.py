@@ -320,6 +320,44 @@ class ReportSection(Versioned):
         return list(self.Key.values).index(self.key)
 
 
+class FindingAcknowledgement(Versioned):
+    """A station head's written acknowledgement of an error finding, which lets the evaluation
+    be finalised as it stands (the form must be submitted): who, when and what was written."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+        verbose_name=_("evaluation"),
+    )
+    code = models.CharField(_("finding"), max_length=60)
+    subject = models.CharField(_("lines concerned"), max_length=500, blank=True)
+    text = models.TextField(_("acknowledgement"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+    station_path = "evaluation__framework__station"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "code", "subject"], name="unique_finding_acknowledgement"
+            ),
+        ]
+        verbose_name = _("finding acknowledgement")
+        verbose_name_plural = _("finding acknowledgements")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.subject}".strip()
+
+
 class Monitoring(Plausible):
     """The mid-year monitoring (绩效运行监控) of a framework's year, as the station sends it to the
     finance bureau: the cause and measure of each line at risk (kept with the year, whatever the

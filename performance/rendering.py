@@ -200,6 +200,17 @@ def render_xlsx(report: Report) -> Workbook:
     put(row, 7, Decimal(100), "General")
     put(row, 8, _number(report.total), score_fmt)
     put(row, 9, f"等级：{report.grade}")
+    if report.acknowledgements:
+        row += 2
+        put(row, 1, "已确认的问题（本表在存在已确认问题的情况下定稿）", bold=True, align=LEFT)
+        merge(row, 1, row, 9)
+        for a in report.acknowledgements:
+            row += 1
+            where = f"{'、'.join(a.lines)}：" if a.lines else ""
+            put(row, 1, f"{where}{a.message}", align=LEFT)
+            merge(row, 1, row, 5)
+            put(row, 6, f"确认说明：{a.text}（{a.by}，{a.at}）", align=LEFT)
+            merge(row, 6, row, 9)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

@@ -145,6 +145,27 @@ class FindingRow:
         return scoring.finding_title(self.code)
 
 
+def finding_key(code: str, lines: list[str] | tuple[str, ...]) -> str:
+    """What an acknowledgement is of: the finding's code and the lines it names."""
+    return f"{code}|{'、'.join(lines)}"
+
+
+@dataclass
+class AcknowledgementRow:
+    """An error finding the station head acknowledged in writing to finalise the form as is."""
+
+    code: str
+    lines: list[str]
+    message: str
+    text: str
+    by: str
+    at: str  # YYYY-MM-DD HH:MM, Asia/Shanghai
+
+    @property
+    def title(self) -> str:
+        return scoring.finding_title(self.code)
+
+
 @dataclass
 class Report:
     station: str
@@ -165,6 +186,12 @@ class Report:
     # PDF with the digest of the frozen snapshot, which the snapshot itself cannot hold.
     finalised_on: str = ""
     snapshot_sha256: str = ""
+    # The error findings acknowledged in writing when the form was finalised as it stood.
+    acknowledgements: list[AcknowledgementRow] = field(default_factory=list)
+
+    @property
+    def finalised_with_errors(self) -> bool:
+        return bool(self.acknowledgements)
 
     @property
     def is_final(self) -> bool:
@@ -186,8 +213,9 @@ class Report:
         return by_line
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form of DESIGN.md, exactly."""
-        return {
+        """The JSON form of DESIGN.md, exactly; a report finalised with acknowledged errors adds
+        ``acknowledgements``."""
+        data = {
             "station": self.station,
             "station_name": self.station_name,
             "year": self.year,
@@ -209,6 +237,12 @@ class Report:
                 for f in self.findings
             ],
         }
+        if self.acknowledgements:
+            data["acknowledgements"] = [
+                {"code": a.code, "lines": a.lines, "text": a.text, "by": a.by, "at": a.at}
+                for a in self.acknowledgements
+            ]
+        return data
 
     def to_snapshot(self) -> dict[str, Any]:
         """What a finalised evaluation keeps: the JSON form and everything the form prints."""
@@ -228,6 +262,9 @@ class Report:
                 "budget": Funds(**budget),
                 "rows": [Row(**r) for r in data["rows"]],
                 "findings": [FindingRow(**f) for f in data["findings"]],
+                "acknowledgements": [
+                    AcknowledgementRow(**a) for a in data.get("acknowledgements", [])
+                ],
                 "sections": [tuple(s) for s in data["sections"]],
             }
         )

@@ -233,6 +233,64 @@ FINDING_TITLES = {
 }
 
 
+@dataclass(frozen=True)
+class WeightFix:
+    """The one number to change when a level-1 group's lines disagree with its declared weight."""
+
+    line: str
+    current: Decimal
+    proposed: Decimal
+
+
+def weight_fix(declared: Decimal, lines: Sequence[tuple[str, Decimal]]) -> WeightFix | None:
+    """The change of a single line's weight that makes its group add up to the declared weight:
+    only for a group of one line (of several, which line is wrong is the evaluator's call), and
+    never to a weight of 0 or below (an undeclared group is not fixed by emptying its line)."""
+    have = sum((weight for _, weight in lines), Decimal(0))
+    if len(lines) != 1 or have == declared:
+        return None
+    name, current = lines[0]
+    proposed = current - (have - declared)
+    return WeightFix(name, current, proposed) if proposed > 0 else None
+
+
+def _mismatch_message(group: str, want: Decimal, lines: Sequence[tuple[str, Decimal]]) -> str:
+    """Which number to change: the line's weight for a group of one line, else the difference to
+    take off (or add to) the group's lines, each named with its weight."""
+    have = sum((weight for _, weight in lines), Decimal(0))
+    values = {"group": group, "want": plain(want), "have": plain(have)}
+    fix = weight_fix(want, lines)
+    if fix is not None:
+        return _(
+            "The weight of “%(line)s” should be %(proposed)s, not %(current)s (level-1 "
+            "indicator “%(group)s” is declared at %(want)s, its lines add up to %(have)s)."
+        ) % {
+            **values,
+            "line": fix.line,
+            "current": plain(fix.current),
+            "proposed": plain(fix.proposed),
+        }
+    if len(lines) > 1 and want > 0:
+        listed = "、".join(f"「{name}」（{plain(weight)}）" for name, weight in lines)
+        values.update(diff=plain(abs(have - want)), lines=listed)
+        if have > want:
+            return (
+                _(
+                    "The lines of level-1 indicator “%(group)s” add up to %(have)s, but %(want)s is "
+                    "declared: take %(diff)s in all off the weights of %(lines)s."
+                )
+                % values
+            )
+        return (
+            _(
+                "The lines of level-1 indicator “%(group)s” add up to %(have)s, but %(want)s is "
+                "declared: add %(diff)s in all to the weights of %(lines)s."
+            )
+            % values
+        )
+    return _("The weights of %(group)s add up to %(have)s, but %(want)s is declared.") % values
+
+
 def finding_title(code: str) -> str:
     return str(FINDING_TITLES.get(code, code))
 
@@ -353,8 +411,10 @@ def _findings(
             )
         )
     groups: dict[str, Decimal] = {}
+    members: dict[str, list[tuple[str, Decimal]]] = {}
     for r in results:
         groups[r.line.level1] = groups.get(r.line.level1, Decimal(0)) + r.line.weight
+        members.setdefault(r.line.level1, []).append((r.line.name, r.line.weight))
     for name in [*(k for k in declared if k != BUDGET_GROUP), *groups]:
         if name in (f.lines[0] for f in found if f.code == "weights.level1_mismatch"):
             continue
@@ -366,8 +426,7 @@ def _findings(
                     E,
                     "weights.level1_mismatch",
                     (name,),
-                    _("The weights of %(group)s add up to %(have)s, but %(want)s is declared.")
-                    % {"group": name, "have": plain(have), "want": plain(want)},
+                    _mismatch_message(name, want, members.get(name, [])),
                 )
             )
     if BUDGET_GROUP in declared and declared[BUDGET_GROUP] != budget_weight:

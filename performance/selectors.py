@@ -150,6 +150,23 @@ def evaluation_report(framework: Framework) -> Report:
     return compute_report(framework)
 
 
+def weight_fixes(framework: Framework) -> dict[int, scoring.WeightFix]:
+    """The lines whose weight alone makes their level-1 group disagree with its declared weight,
+    by indicator id, with the weight that fixes it (the framework page's one-step change)."""
+    groups: dict[str, list[Indicator]] = {}
+    for indicator in framework.indicators.all():
+        groups.setdefault(indicator.level1, []).append(indicator)
+    declared = framework.declared()
+    fixes = {}
+    for name, members in groups.items():
+        if name not in declared:
+            continue
+        fix = scoring.weight_fix(declared[name], [(i.name, i.weight) for i in members])
+        if fix is not None:
+            fixes[members[0].pk] = fix
+    return fixes
+
+
 @dataclass(frozen=True)
 class CopyLine:
     """A line of last year's framework, with the actuals of the years on record beside it."""

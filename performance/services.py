@@ -19,13 +19,14 @@ from rescue_station.models import Station
 from .models import (
     DEFAULT_DECLARED,
     Evaluation,
+    FindingAcknowledgement,
     Framework,
     Indicator,
     Monitoring,
     MonitoringNote,
     ReportSection,
 )
-from .report import snapshot_digest
+from .report import AcknowledgementRow, Report, finding_key, snapshot_digest
 from .selectors import compute_report, evaluation_for
 
 INDICATOR_FIELDS = (
@@ -154,6 +155,31 @@ def indicator_save(
 
 
 @transaction.atomic
+def indicator_weight_fix(
+    *, indicator: Indicator, weight: Decimal, acting_user: Any, expected_version: int | None
+) -> Indicator:
+    """The one-step change a weights finding proposes: the line's weight to the one that makes
+    its level-1 group add up to the declared weight. Refused unless it is still that change (the
+    framework or the line changed since the page was loaded) or once the year is finalised."""
+    from .selectors import weight_fixes
+
+    framework = indicator.framework
+    _ensure_draft(framework)
+    fix = weight_fixes(framework).get(indicator.pk)
+    if fix is None or fix.proposed != weight:
+        if expected_version is not None and expected_version != indicator.version:
+            raise EditConflict.for_record(indicator, expected_version)
+        raise ValidationError(_("This change of weight is no longer the one that fixes the group."))
+    indicator.weight = fix.proposed
+    return save_audited(
+        indicator,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        reason=_("weight corrected to the declared level-1 weight"),
+    )
+
+
+@transaction.atomic
 def indicator_delete(
     *, indicator: Indicator, acting_user: Any, expected_version: int | None = None
 ) -> None:
@@ -237,9 +263,67 @@ def report_sections_set(
     return evaluation
 
 
+def _acknowledge(
+    evaluation: Evaluation,
+    report: Report,
+    acknowledgements: dict[str, str] | None,
+    acting_user: Any,
+    now: Any,
+) -> list[AcknowledgementRow]:
+    """Every error finding needs a written acknowledgement (finding key -> text); the missing
+    ones refuse the finalising, by name. Each is kept with who and when."""
+    texts = {k: v.strip() for k, v in (acknowledgements or {}).items()}
+    errors = report.errors
+    if acknowledgements is None:
+        raise ValidationError(
+            _("The evaluation has errors and cannot be finalised: %(codes)s")
+            % {"codes": "、".join(sorted({f.title for f in errors}))}
+        )
+    missing = [f for f in errors if not texts.get(finding_key(f.code, f.lines))]
+    if missing:
+        named = "；".join(
+            f.title + (f"（{'、'.join(f.lines)}）" if f.lines else "") for f in missing
+        )
+        raise ValidationError(
+            _("Each error needs a written acknowledgement before finalising; missing: %(missing)s")
+            % {"missing": named}
+        )
+    kept = {
+        (a.code, a.subject): a for a in FindingAcknowledgement.objects.filter(evaluation=evaluation)
+    }
+    rows = []
+    for finding in errors:
+        subject = "、".join(finding.lines)
+        text = texts[finding_key(finding.code, finding.lines)]
+        record = kept.pop((finding.code, subject), None) or FindingAcknowledgement(
+            evaluation=evaluation, code=finding.code, subject=subject
+        )
+        record.text = text
+        record.acknowledged_by = acting_user
+        record.acknowledged_at = now
+        save_audited(record, acting_user=acting_user, reason=_("error acknowledged to finalise"))
+        rows.append(
+            AcknowledgementRow(
+                code=finding.code,
+                lines=list(finding.lines),
+                message=finding.message,
+                text=text,
+                by=str(acting_user),
+                at=timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    for stale in kept.values():  # of an error fixed since: not part of this report
+        delete_audited(stale, acting_user=acting_user, reason=_("the error was fixed"))
+    return rows
+
+
 @transaction.atomic
-def evaluation_finalise(*, framework: Framework, acting_user: Any) -> Evaluation:
-    """Freeze the report: JSON snapshot, stored PDF and its SHA-256. Refused on any error."""
+def evaluation_finalise(
+    *, framework: Framework, acting_user: Any, acknowledgements: dict[str, str] | None = None
+) -> Evaluation:
+    """Freeze the report: JSON snapshot, stored PDF and its SHA-256. Refused on any error,
+    unless every error has a written acknowledgement (finding key -> text, see ``finding_key``):
+    the form is then finalised as it stands, and says so."""
     from .rendering import render_pdf
 
     evaluation = Evaluation.objects.select_for_update().get(
@@ -248,12 +332,11 @@ def evaluation_finalise(*, framework: Framework, acting_user: Any) -> Evaluation
     if evaluation.is_final:
         raise ValidationError(_("The evaluation is already finalised."))
     report = compute_report(framework)
-    if report.has_errors:
-        raise ValidationError(
-            _("The evaluation has errors and cannot be finalised: %(codes)s")
-            % {"codes": "、".join(sorted({f.title for f in report.errors}))}
-        )
     now = timezone.now()
+    if report.has_errors:
+        report.acknowledgements = _acknowledge(
+            evaluation, report, acknowledgements, acting_user, now
+        )
     report.status = Evaluation.Status.FINAL
     report.finalised_on = timezone.localdate(now).isoformat()
     evaluation.snapshot = report.to_snapshot()
@@ -268,7 +351,8 @@ def evaluation_finalise(*, framework: Framework, acting_user: Any) -> Evaluation
     evaluation.status = Evaluation.Status.FINAL
     evaluation.finalised_at = now
     evaluation.finalised_by = acting_user
-    return save_audited(evaluation, acting_user=acting_user, reason=_("finalised"))
+    reason = _("finalised with acknowledged errors") if report.acknowledgements else _("finalised")
+    return save_audited(evaluation, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic

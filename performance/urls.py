@@ -24,6 +24,11 @@ urlpatterns = [
         name="indicator_delete",
     ),
     path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/weight-fix/",
+        views.indicator_weight_fix,
+        name="indicator_weight_fix",
+    ),
+    path(
         "frameworks/<int:pk>/indicators/<int:indicator_pk>/evidence/",
         views.indicator_evidence,
         name="indicator_evidence",

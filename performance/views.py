@@ -28,6 +28,7 @@ from rescue_station.uploads import content_type_of
 
 from . import services
 from .forms import (
+    AcknowledgeForm,
     CopyForm,
     FrameworkCreateForm,
     FrameworkForm,
@@ -36,11 +37,19 @@ from .forms import (
     NarrativeForm,
     NotesForm,
     ReopenForm,
+    WeightFixForm,
 )
-from .models import Framework, Indicator
+from .models import FindingAcknowledgement, Framework, Indicator
 from .rendering import render_pdf, render_xlsx
-from .report import snapshot_digest
-from .selectors import copy_preview, evaluation_for, evaluation_report, narrative_drafts
+from .report import plain, snapshot_digest
+from .selectors import (
+    compute_report,
+    copy_preview,
+    evaluation_for,
+    evaluation_report,
+    narrative_drafts,
+    weight_fixes,
+)
 from .sheets import framework_workbook, parse_framework_sheet
 
 
@@ -133,6 +142,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = {r.indicator_id: r for r in report.rows}
     labels = {m.key: m.label for m in registry.all_metrics()}
     indicators = [(i, rows.get(i.pk), labels.get(i.metric_key)) for i in framework.indicators.all()]
+    fixes = weight_fixes(framework) if not evaluation.is_final else {}
     return render(
         request,
         "performance/framework.html",
@@ -141,6 +151,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "report": report,
             "indicators": indicators,
+            "fixes": [(i, fixes[i.pk]) for i, _row, _label in indicators if i.pk in fixes],
             "history": history_rows(framework),
         },
     )
@@ -212,6 +223,37 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = Non
         "performance/indicator_edit.html",
         {"framework": framework, "indicator": indicator, "form": form, "row": row},
     )
+
+
+@require_POST
+@permission_required("performance.change_indicator", raise_exception=True)
+@_until_final
+def indicator_weight_fix(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    """The weights finding's one-step change (e.g. 20 → 10), from the framework page's button."""
+    framework = _framework(request, pk)
+    indicator = get_for_user_or_404(
+        Indicator.objects.filter(framework=framework), request.user, pk=indicator_pk
+    )
+    form = WeightFixForm(request.POST, version_of=indicator)
+    if form.is_valid():
+        try:
+            services.indicator_weight_fix(
+                indicator=indicator,
+                weight=form.cleaned_data["weight"],
+                acting_user=request.user,
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The weight of %(line)s is now %(weight)s.")
+                % {"line": indicator.name, "weight": plain(form.cleaned_data["weight"])},
+            )
+            return redirect("performance:framework", pk=framework.pk)
+    messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Refused."))
+    return redirect("performance:framework", pk=framework.pk)
 
 
 @permission_required("performance.view_indicator", raise_exception=True)
@@ -305,11 +347,28 @@ def evaluation_form(request: HttpRequest, pk: int) -> HttpResponse:
             "notes_form": notes_form,
             "note_rows": note_rows,
             "reopen_form": ReopenForm(),
+            "ack_form": _acknowledge_form(request, framework, evaluation, report),
             "seal_intact": bool(evaluation.snapshot)
             and snapshot_digest(evaluation.snapshot) == evaluation.snapshot_sha256,
             "history": history_rows(evaluation) if evaluation.pk else [],
         },
     )
+
+
+def _acknowledge_form(
+    request: HttpRequest, framework: Framework, evaluation, report
+) -> AcknowledgeForm | None:
+    """For a station head, a draft with errors: the acknowledgements to finalise it as it is
+    (those written before a reopening filled in)."""
+    if evaluation.is_final or not report.has_errors:
+        return None
+    if not request.user.has_perm("performance.finalise_evaluation"):
+        return None
+    kept = {}
+    if evaluation.pk:
+        for a in FindingAcknowledgement.objects.filter(evaluation=evaluation):
+            kept[f"{a.code}|{a.subject}"] = a.text
+    return AcknowledgeForm(errors=report.errors, initial_texts=kept)
 
 
 def _filename(framework: Framework, suffix: str) -> str:
@@ -391,8 +450,15 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("performance.finalise_evaluation", raise_exception=True)
 def evaluation_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
+    acknowledgements = None
+    if "acknowledge" in request.POST:
+        form = AcknowledgeForm(request.POST, errors=compute_report(framework).errors)
+        form.is_valid()
+        acknowledgements = form.acknowledgements()
     try:
-        evaluation = services.evaluation_finalise(framework=framework, acting_user=request.user)
+        evaluation = services.evaluation_finalise(
+            framework=framework, acting_user=request.user, acknowledgements=acknowledgements
+        )
     except ValidationError as error:
         messages.error(request, _validation_message(error))
     else:

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.performance.conftest import demo_2024, seed_budget, seed_metrics  # noqa: F401
@@ -68,6 +69,9 @@ def test_a_station_head_finalises_the_corrected_report_and_sees_its_hash(
     login("supervisor")
     page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/form/")
     expect(page.get_by_test_id("findings")).not_to_contain_text("错误")
+    # The draft says so in words, as text on the page (not a colour or an icon alone).
+    assert page.get_by_test_id("status").inner_text() == "草稿"
+    expect(page.get_by_test_id("finalised-on")).to_have_count(0)
     # Finalising asks first: dismissed, nothing is frozen; accepted, the report is final.
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="定稿").click()
@@ -82,6 +86,45 @@ def test_a_station_head_finalises_the_corrected_report_and_sees_its_hash(
     expect(page.get_by_test_id("snapshot-sha256")).to_have_text(
         demo_2024.evaluation.snapshot_sha256
     )
+    day = timezone.localdate(demo_2024.evaluation.finalised_at).isoformat()
+    expect(page.get_by_test_id("finalised-on")).to_have_text(day)
+    expect(page.get_by_test_id("finalised-with-errors")).to_have_count(0)
     # The notes are text now: no form, no save button.
     expect(page.get_by_test_id("save-notes")).to_have_count(0)
     shot(page, "final")
+
+
+def test_a_station_head_finalises_the_form_as_it_stands_with_the_errors_acknowledged(
+    demo_2024,  # noqa: F811
+    login,
+    page,
+    live_server,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    login("supervisor")
+    page.goto(f"{live_server.url}/performance/frameworks/{demo_2024.pk}/form/")
+    expect(page.get_by_test_id("finalise")).to_be_disabled()
+    page.get_by_test_id("acknowledge").locator("summary").click()
+    boxes = page.get_by_test_id("acknowledge").locator("textarea")
+    expect(boxes).to_have_count(2)
+    # One left empty: refused, naming the error still to acknowledge.
+    boxes.first.fill("报送期限已到，按现状报送。")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("finalise-acknowledged").click()
+    expect(page.locator(".messages")).to_contain_text("尚未确认")
+    expect(page.get_by_test_id("status")).to_have_text("草稿")
+    page.get_by_test_id("acknowledge").locator("summary").click()
+    for i in range(2):
+        page.get_by_test_id("acknowledge").locator("textarea").nth(i).fill(
+            "报送期限已到，按现状报送。"
+        )
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("finalise-acknowledged").click()
+    expect(page.get_by_test_id("status")).to_have_text("已定稿")
+    expect(page.get_by_test_id("finalised-with-errors")).to_contain_text(
+        "本表在存在已确认问题的情况下定稿"
+    )
+    expect(page.get_by_test_id("acknowledgements")).to_contain_text("报送期限已到，按现状报送。")
+    shot(page, "final-acknowledged")
