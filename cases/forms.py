@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from rescue_station.forms import VersionedFormMixin, model_form_field
 from rescue_station.models import Station
-from rescue_station.query import BoundedChoicesMixin, SearchField
+from rescue_station.query import DB_INT_MAX, BoundedChoicesMixin, SearchField
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
 
@@ -144,6 +145,11 @@ class IntakeForm(PersonFields):
         error_messages={"required": _("Choose the health status seen at the door.")},
     )
     health_note = forms.CharField(label=_("Health note"), max_length=200, required=False)
+    # Set by the page's script when the clerk says "this is the same person" of a suggestion
+    # (cases/static/cases/returning.js); empty: a new person, unless the ID number is known.
+    returning_person = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=DB_INT_MAX
+    )
 
     field_order = [
         "identified",
@@ -167,9 +173,47 @@ class IntakeForm(PersonFields):
         "health_note",
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choosable: QuerySet[Person] | None = None, **kwargs: Any
+    ) -> None:
+        """``choosable``: the persons the clerk may say the one at the door is
+        (``selectors.returning_choosable``); none without it."""
         super().__init__(*args, **kwargs)
         self.fields["admitted_at"].initial = _now_local
+        self.choosable = choosable if choosable is not None else Person.objects.none()
+
+    def clean_returning_person(self) -> Person | None:
+        pk = self.cleaned_data.get("returning_person")
+        if not pk:
+            return None
+        person = self.choosable.filter(pk=pk).first()
+        if person is None:
+            raise ValidationError(
+                _("The person chosen as the same is not one of this station's."), code="invalid"
+            )
+        return person
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Hidden: its error is shown at the top of the form.
+        if "returning_person" in self.errors:
+            for error in self.errors.pop("returning_person"):
+                self.add_error(None, error)
+        if not data.get("identified"):
+            data["returning_person"] = None  # an unidentified person is a new person
+        return data
+
+
+class ReturningQueryForm(forms.Form):
+    """What the clerk has typed so far, sent by the intake page to find an earlier person."""
+
+    name = SearchField(max_length=60)
+    id_number = forms.CharField(max_length=20, required=False)
+    birth_date = forms.DateField(required=False)
+    hometown = SearchField(max_length=100)
+
+    def clean_id_number(self) -> str:
+        return normalise_id_number(self.cleaned_data.get("id_number") or "")
 
 
 class IdentityForm(VersionedFormMixin, PersonFields):

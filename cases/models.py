@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,11 +19,22 @@ from rescue_station.scoping import StationScopedQuerySet
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import validate_id_number
 
+from .names import NAME_PINYIN_MAX_LENGTH, name_pinyin
+
 
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class PersonQuerySet(StationScopedQuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Person]:
+        """As Django's, with each person's ``name_pinyin`` filled in (as ``save`` fills it)."""
+        objs = list(objs)
+        for person in objs:
+            person.name_pinyin = name_pinyin(person.name)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Person(Versioned):
@@ -56,14 +68,22 @@ class Person(Versioned):
         _("photo"), upload_to="persons/%Y/", blank=True, validators=[PhotoValidator()]
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The name's pinyin (cases.names.name_pinyin), kept by save() and by the bulk import: the
+    # intake finds a returning person typed with a sound-alike name by it.
+    name_pinyin = models.CharField(
+        _("name in pinyin"), max_length=NAME_PINYIN_MAX_LENGTH, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
-    objects = StationScopedQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["station", "id_number"])]
+        indexes = [
+            models.Index(fields=["station", "id_number"]),
+            models.Index(fields=["station", "name_pinyin"], name="cases_person_pinyin_idx"),
+        ]
         constraints = [
             # Given by cases.services.placeholder_next; the database refuses a number twice.
             models.UniqueConstraint(
@@ -78,6 +98,13 @@ class Person(Versioned):
 
     def __str__(self) -> str:
         return self.name or self.placeholder_no or f"#{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_pinyin = name_pinyin(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.identified and not self.name.strip():
@@ -178,6 +205,11 @@ class Stay(Versioned):
     admitted_at = models.DateTimeField(_("admitted at"))
     admitted_on = models.DateField(_("admission date"), editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # The name the person gave at this intake, as typed: the person's record keeps its own name
+    # (a returning person found by the ID number or chosen at the door is never renamed by it).
+    name_at_intake = models.CharField(
+        _("name given at intake"), max_length=60, blank=True, editable=False
+    )
     brought_by = models.CharField(_("brought by"), max_length=100, blank=True)
     reason = models.TextField(_("reason for seeking help"), blank=True)
     is_minor = models.BooleanField(_("minor at admission"), default=False, editable=False)

@@ -317,3 +317,143 @@ def tickets_listed(filters: dict[str, Any], now: datetime) -> QuerySet[Ticket]:
 
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:
     return Person.objects.for_user(user).filter(station=station)
+
+
+# ---- the returning person, found while the clerk types the intake
+
+RETURNING_MAX = 10  # suggestions shown under the identity fields
+RETURNING_NAME_FROM = 2  # characters of a name before a similar name is looked for
+
+
+class ReturningReason:
+    """Why an earlier person is suggested, strongest first."""
+
+    SAME_ID_NUMBER = "same_id_number"
+    SAME_NAME_YEAR_HOMETOWN = "same_name_year_hometown"
+    SAME_PINYIN_YEAR = "same_pinyin_year"
+    SIMILAR_NAME = "similar_name"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier person of the station who may be the one at the door."""
+
+    person: Person
+    reason: str
+    stay_count: int
+    last_admitted_on: date | None
+    last_left_on: date | None
+
+    @property
+    def birth_year(self) -> int | None:
+        birth = _birth_of(self.person)
+        return birth.year if birth else None
+
+
+def _birth_of(person: Person) -> date | None:
+    from rescue_station.validators import id_number_birth_date
+
+    if person.birth_date:
+        return person.birth_date
+    return id_number_birth_date(person.id_number) if person.id_number else None
+
+
+def returning_choosable(user: Any, station: Station) -> QuerySet[Person]:
+    """The earlier persons an intake may be linked to by the clerk's choice: identified persons
+    of the station, and those who came as minors only for a user who may see minors."""
+    persons = persons_for(user, station).filter(identified=True)
+    if not can_see_minors(user):
+        persons = persons.exclude(Exists(Stay.objects.filter(person=OuterRef("pk"), is_minor=True)))
+    return persons
+
+
+def returning_candidates(
+    user: Any,
+    station: Station,
+    *,
+    name: str = "",
+    id_number: str = "",
+    birth_year: int | None = None,
+    hometown: str = "",
+) -> list[Candidate]:
+    """The earlier persons of ``station`` (read as ``user``) who may be the one being registered,
+    at most RETURNING_MAX, strongest reason first, each with the first reason that found it:
+
+    - the same ID number (the intake is linked to this person whatever the clerk chooses);
+    - the same name, birth year and hometown (what ``services.person_matches`` reuses);
+    - the same pinyin (a sound-alike name: 章三 for 张三) and birth year;
+    - a similar name: one that starts with the name typed, or sounds the same, of a person
+      whose birth year is not known on one side (or is the same).
+
+    A person who came as a minor is suggested only to a user who may see minors' identities
+    (``can_see_minors``). One query per reason, one for the stays' counts, each bounded."""
+    from django.db.models import Count, Max
+
+    from rescue_station.validators import normalise_id_number
+
+    from .names import name_pinyin
+
+    persons = returning_choosable(user, station)
+    name = (name or "").strip()
+    hometown = (hometown or "").strip()
+    id_number = normalise_id_number(id_number or "")
+    pinyin = name_pinyin(name) if len(name) >= RETURNING_NAME_FROM else ""
+    year = Q(birth_date__year=birth_year) if birth_year else Q()
+    searches: list[tuple[str, Q]] = []
+    if len(id_number) >= 15:  # a whole ID number (15 or 18 characters), not one being typed
+        searches.append((ReturningReason.SAME_ID_NUMBER, Q(id_number=id_number)))
+    if name and birth_year and hometown:
+        searches.append(
+            (
+                ReturningReason.SAME_NAME_YEAR_HOMETOWN,
+                Q(name__iexact=name, hometown=hometown) & year,
+            )
+        )
+    if pinyin and birth_year:
+        searches.append((ReturningReason.SAME_PINYIN_YEAR, Q(name_pinyin=pinyin) & year))
+    if len(name) >= RETURNING_NAME_FROM:
+        # i-lookups: UPPER(name), what PostgreSQL's search indexes are built on (0010).
+        unknown_year = (Q(birth_date__isnull=True) | year) if birth_year else Q()
+        similar = Q(name__istartswith=name) | (Q(name_pinyin=pinyin) if pinyin else Q(pk__in=[]))
+        searches.append((ReturningReason.SIMILAR_NAME, similar & unknown_year))
+    found: dict[int, tuple[Person, str]] = {}
+    for reason, condition in searches:
+        if len(found) >= RETURNING_MAX:
+            break
+        rows = persons.filter(condition).exclude(pk__in=list(found)).order_by("-pk")
+        for person in rows[: RETURNING_MAX - len(found)]:
+            found[person.pk] = (person, reason)
+    if not found:
+        return []
+    stays = (
+        Stay.objects.for_station(station)
+        .filter(person__in=list(found))
+        .values("person")
+        .annotate(count=Count("pk"), last=Max("admitted_at"))
+    )
+    counts = {row["person"]: row for row in stays}
+    last_stays = {
+        s.person_id: s
+        for s in Stay.objects.for_station(station).filter(
+            person__in=list(found), admitted_at__in=[row["last"] for row in counts.values()]
+        )
+        if s.admitted_at == counts[s.person_id]["last"]
+    }
+    result = []
+    for pk, (person, reason) in found.items():
+        last = last_stays.get(pk)
+        result.append(
+            Candidate(
+                person=person,
+                reason=reason,
+                stay_count=counts.get(pk, {}).get("count", 0),
+                last_admitted_on=last.admitted_on if last else None,
+                last_left_on=last.left_on if last else None,
+            )
+        )
+    return result
+
+
+def persons_came_as_minors(pks: list[int]) -> set[int]:
+    """Those of the persons ``pks`` with a stay as a minor."""
+    return set(Stay.objects.filter(person__in=pks, is_minor=True).values_list("person", flat=True))

@@ -36,6 +36,7 @@ from .models import (
     Ticket,
     TracingEffort,
 )
+from .names import name_pinyin
 from .signals import stay_registered, stays_registered
 
 ADULT_AGE = 18
@@ -178,12 +179,20 @@ def stay_register(
 ) -> Stay:
     """Register an intake: reuse the person's earlier record when one matches, else create it.
 
+    ``person``: the earlier person the clerk chose as the same one at the door (a suggestion of
+    ``selectors.returning_candidates``); without it, a person of the same ID number (or the same
+    name, birth year and hometown) is reused. A reused person's record is only filled in, never
+    overwritten: the name typed is kept on the stay (``name_at_intake``) when the record has
+    another, and the record is renamed only through the identity form.
+
     An unidentified person gets a placeholder number (无名氏-YYYY-NNNN). ``admitted_on`` is the
     local date; ``is_minor`` is "under 18 on that date". Sends ``stay_registered`` (the minors app
     opens a minor case from it) inside the transaction.
     """
     data = _person_fields(person_data)
     admitted_on = local_date(admitted_at)
+    if person is not None and identified:
+        _check_chosen(person, station=station, data=data)
     if person is None and identified:
         person = person_matches(
             station=station,
@@ -209,6 +218,7 @@ def stay_register(
         acting_user=acting_user,
         admitted_at=admitted_at,
         admitted_on=admitted_on,
+        name_at_intake=str(data.get("name") or "").strip(),
         unable_to_communicate=unable_to_communicate,
         safety_checked=safety_checked,
         source=source,
@@ -221,6 +231,25 @@ def stay_register(
     save_audited(stay, acting_user=acting_user, reason="intake")
     stay_registered.send(sender=Stay, stay=stay, acting_user=acting_user)
     return stay
+
+
+def _check_chosen(person: Person, *, station: Station, data: dict[str, Any]) -> None:
+    """The person chosen at the door is of this station, and is not contradicted by an ID
+    number: another ID number than the record's, or one that is another person's."""
+    if person.station_id != station.pk:
+        raise ValidationError(_("This person belongs to another station."))
+    id_number = data.get("id_number") or ""
+    if not id_number:
+        return
+    if person.id_number and person.id_number != id_number:
+        raise ValidationError(
+            {"id_number": _("The person chosen as the same has another ID number.")}
+        )
+    others = Person.objects.for_station(station).filter(id_number=id_number).exclude(pk=person.pk)
+    if others.exists():
+        raise ValidationError(
+            {"id_number": _("This ID number is another person's of the station.")}
+        )
 
 
 def _person_fields(person_data: dict[str, Any] | None) -> dict[str, Any]:
@@ -258,6 +287,7 @@ def _new_stay(
     admitted_on: date,
     unable_to_communicate: bool,
     safety_checked: bool,
+    name_at_intake: str = "",
     **fields: Any,
 ) -> Stay:
     """The intake's stay (unsaved): ``admitted_on`` the local date, ``is_minor`` under 18 on it."""
@@ -266,6 +296,7 @@ def _new_stay(
         person=person,
         admitted_at=admitted_at,
         admitted_on=admitted_on,
+        name_at_intake=name_at_intake,
         is_minor=is_minor_on(person, admitted_on),
         unable_to_communicate=unable_to_communicate,
         is_special=(not person.identified) or unable_to_communicate,
@@ -340,6 +371,9 @@ def stays_register_many(
             new_persons.append(person)
         else:
             fields_filled = _fill_in(person, data)
+            if "name" in fields_filled:
+                person.name_pinyin = name_pinyin(person.name)
+                fields_filled.add("name_pinyin")
             person.version += 1  # what save_audited's version claim would make it
             if person.pk is not None:
                 known[person.pk] = person
@@ -354,6 +388,7 @@ def stays_register_many(
             acting_user=acting_user,
             admitted_at=intake["admitted_at"],
             admitted_on=admitted_on,
+            name_at_intake=str(data.get("name") or "").strip(),
             unable_to_communicate=fields.pop("unable_to_communicate", False),
             safety_checked=fields.pop("safety_checked", False),
             **fields,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("stays/", views.stay_list, name="stay_list"),
     path("stays/export/", views.stay_export, name="stay_export"),
     path("stays/new/", views.stay_create, name="stay_create"),
+    path("stays/new/returning/", views.returning_search, name="returning_search"),
     path("stays/import/", views.stay_import, name="stay_import"),
     path("stays/import/confirm/", views.stay_import_confirm, name="stay_import_confirm"),
     path("stays/import/template/", views.import_template, name="import_template"),

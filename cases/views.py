@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from rescue_station.access_log import log_list_read, log_record_read
@@ -33,6 +34,7 @@ from rescue_station.spreadsheets import (
     workbook_response,
 )
 from rescue_station.uploads import content_type_of
+from rescue_station.validators import mask_id_number
 
 from . import forms, ledger, selectors, services
 from .models import (
@@ -42,6 +44,7 @@ from .models import (
     GatheringArea,
     Inspection,
     LongStay,
+    Person,
     SafetyCheck,
     SafetyIncident,
     Stay,
@@ -149,13 +152,18 @@ def stay_export(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.add_stay", raise_exception=True)
 def stay_create(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    form = forms.IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        choosable=selectors.returning_choosable(request.user, station),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             stay = services.stay_register(
                 station=station,
                 acting_user=request.user,
+                person=data.get("returning_person"),
                 admitted_at=data["admitted_at"],
                 source=data["source"],
                 identified=data["identified"],
@@ -174,9 +182,72 @@ def stay_create(request: HttpRequest) -> HttpResponse:
         else:
             if selectors.earlier_stays(stay).exists():
                 messages.warning(request, _("This person has been here before: see earlier stays."))
+            if stay.name_at_intake and stay.name_at_intake != stay.person.name:
+                messages.warning(
+                    request,
+                    _(
+                        "The name given (%(given)s) is not the one of the person's record "
+                        "(%(recorded)s): the stay keeps the name given. Correct the identity if "
+                        "the record is wrong."
+                    )
+                    % {"given": stay.name_at_intake, "recorded": stay.person.name},
+                )
             messages.success(request, _("The intake is registered."))
             return redirect("cases:stay_detail", pk=stay.pk)
     return render(request, "cases/stay_form.html", {"form": form})
+
+
+RETURNING_REASONS = {
+    selectors.ReturningReason.SAME_ID_NUMBER: _lazy("Same ID number"),
+    selectors.ReturningReason.SAME_NAME_YEAR_HOMETOWN: _lazy("Same name, birth year and hometown"),
+    selectors.ReturningReason.SAME_PINYIN_YEAR: _lazy("Same pinyin and birth year"),
+    selectors.ReturningReason.SIMILAR_NAME: _lazy("Similar name"),
+}
+
+
+@permission_required("cases.add_stay", raise_exception=True)
+def returning_search(request: HttpRequest) -> JsonResponse:
+    """The earlier persons of the station who may be the one the clerk is registering (the
+    intake page asks as the clerk types): JSON, ID numbers masked as lists mask them."""
+    station = current_station(request)
+    form = forms.ReturningQueryForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"candidates": [], "errors": form.errors}, status=400)
+    data = form.cleaned_data
+    candidates = selectors.returning_candidates(
+        request.user,
+        station,
+        name=data["name"],
+        id_number=data["id_number"],
+        birth_year=data["birth_date"].year if data["birth_date"] else None,
+        hometown=data["hometown"],
+    )
+    if candidates:
+        minors = selectors.persons_came_as_minors([c.person.pk for c in candidates])
+        log_list_read(
+            request,
+            station_id=station.pk,
+            model=Person,
+            row_count=len(candidates),
+            sensitive=bool(minors),
+        )
+    rows = [
+        {
+            "id": c.person.pk,
+            "name": c.person.name,
+            "birth_year": c.birth_year,
+            "hometown": c.person.hometown,
+            "id_number": mask_id_number(c.person.id_number),
+            "stays": c.stay_count,
+            "last_admitted_on": c.last_admitted_on.isoformat() if c.last_admitted_on else None,
+            "last_left_on": c.last_left_on.isoformat() if c.last_left_on else None,
+            "reason": c.reason,
+            "reason_label": str(RETURNING_REASONS[c.reason]),
+            "same_id_number": c.reason == selectors.ReturningReason.SAME_ID_NUMBER,
+        }
+        for c in candidates
+    ]
+    return JsonResponse({"candidates": rows})
 
 
 def _stay(request: HttpRequest, pk: int) -> Stay:
