@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,10 +23,11 @@ from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
+from rescue_station.pickers import picker_results
 from rescue_station.query import month_param, search_param, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 
-from . import selectors, services
+from . import pickers, selectors, services
 from .forms import (
     ActivityForm,
     AssessmentForm,
@@ -80,6 +81,27 @@ def _log_list(request: HttpRequest, model: type, page_obj: Any, *also_named: Any
         row_count=rows,
         sensitive=bool(rows or any(also_named)),
     )
+
+
+def pick_children(request: HttpRequest) -> JsonResponse:
+    """The children pickers (an activity's participants, a case opened for a registered child):
+    the current station's children matching ``?q=``. The answer names minors: it is logged."""
+    if not any(
+        request.user.has_perm(p)
+        for p in ("minors.add_activity", "minors.change_activity", "minors.add_minorcase")
+    ):
+        raise PermissionDenied
+    station = current_station(request)
+    results = picker_results(
+        request,
+        pickers.children_pickable(request.user, station),
+        pickers.child_search,
+        pickers.child_label,
+    )
+    log_list_read(
+        request, station_id=station.pk, model=Child, row_count=len(results), sensitive=bool(results)
+    )
+    return JsonResponse(results, safe=False)
 
 
 # --- minors in the station -------------------------------------------------------------------
