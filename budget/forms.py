@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station
+from rescue_station.pickers import use_picker
 from rescue_station.query import DB_INT_MAX, BoundedChoicesMixin, SearchField
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     Nature,
     Project,
 )
+from .pickers import line_label, project_label
 
 
 def _item_codes() -> Any:
@@ -78,6 +80,7 @@ class BudgetLineForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
             "-year", "name"
         )
         self.fields["project"].help_text = _("Required for project expenditure, empty otherwise.")
+        use_picker(self.fields["project"], "budget:pick_projects", project_label)
 
 
 class ExpenditureForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
@@ -90,9 +93,10 @@ class ExpenditureForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = (
             BudgetLine.objects.for_station(station)
-            .select_related("function_class", "project")
+            .select_related("function_class", "project", "source")
             .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
         )
+        use_picker(self.fields["line"], "budget:pick_lines", line_label)
 
 
 class ImportForm(forms.Form):

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from rescue_station.formatting import format_wan
 from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
+from rescue_station.pickers import picker_response
 from rescue_station.query import SortableColumns
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
@@ -32,7 +34,7 @@ from rescue_station.spreadsheets import (
     workbook_response,
 )
 
-from . import forms, selectors, services
+from . import forms, pickers, selectors, services
 from . import spreadsheets as sheets
 from .consistency import TOTAL_LINE, budget_findings
 from .models import NATURE_OFFICIAL, NATURE_ORDER, BudgetLine, Expenditure, Project
@@ -540,3 +542,32 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     year, _years = _year(request, station)
     names = {"lines": "预算指标导入模板", "expenditures": "支出明细导入模板"}
     return workbook_response(spec["template"](station, year), f"{names[kind]}.xlsx")
+
+
+def _may_any(user: Any, *perms: str) -> None:
+    if not any(user.has_perm(p) for p in perms):
+        raise PermissionDenied
+
+
+def pick_lines(request: HttpRequest) -> JsonResponse:
+    """The expenditure form's line picker: the current station's lines matching ``?q=``."""
+    _may_any(request.user, "budget.add_expenditure", "budget.change_expenditure")
+    station = current_station(request)
+    return picker_response(
+        request,
+        pickers.lines_pickable(request.user, station),
+        pickers.line_search,
+        pickers.line_label,
+    )
+
+
+def pick_projects(request: HttpRequest) -> JsonResponse:
+    """The budget line form's project picker."""
+    _may_any(request.user, "budget.add_budgetline", "budget.change_budgetline")
+    station = current_station(request)
+    return picker_response(
+        request,
+        pickers.projects_pickable(request.user, station),
+        pickers.project_search,
+        pickers.project_label,
+    )

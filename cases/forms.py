@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rescue_station.forms import VersionedFormMixin, model_form_field
 from rescue_station.models import Station
+from rescue_station.pickers import use_picker
 from rescue_station.query import DB_INT_MAX, BoundedChoicesMixin, SearchField
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
@@ -42,6 +43,7 @@ from .models import (
     TracingEffort,
     Transport,
 )
+from .pickers import institution_label, person_label
 
 
 class DateInput(forms.DateInput):
@@ -490,6 +492,12 @@ class LongStayForm(BoundedChoicesMixin, StationRecordForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Thousands of persons: searched as one types, never all in the page.
+        use_picker(self.fields["person"], "cases:pick_persons", person_label)
+        use_picker(self.fields["institution"], "cases:pick_institutions", institution_label)
+
 
 class InstitutionForm(StationRecordForm):
     class Meta:
@@ -506,6 +514,7 @@ class InspectionForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = CareInstitution.objects.for_station(station)
+        use_picker(self.fields["institution"], "cases:pick_institutions", institution_label)
 
 
 class StayFilterForm(forms.Form):

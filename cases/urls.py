@@ -49,4 +49,6 @@ urlpatterns = [
     path("long-stays/<int:pk>/", views.long_stay_edit, name="long_stay_edit"),
     path("institutions/new/", views.institution_create, name="institution_create"),
     path("inspections/new/", views.inspection_create, name="inspection_create"),
+    path("pick/persons/", views.pick_persons, name="pick_persons"),
+    path("pick/institutions/", views.pick_institutions, name="pick_institutions"),
 ]

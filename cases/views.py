@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
+from rescue_station.pickers import picker_response
 from rescue_station.query import SortableColumns, safe_next
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.sections import saved_in_section, section_tag
@@ -36,7 +37,7 @@ from rescue_station.spreadsheets import (
 from rescue_station.uploads import content_type_of
 from rescue_station.validators import mask_id_number
 
-from . import forms, ledger, selectors, services
+from . import forms, ledger, pickers, selectors, services
 from .models import (
     BelongingsItem,
     CareInstitution,
@@ -942,6 +943,35 @@ def institution_create(request: HttpRequest) -> HttpResponse:
         None,
         _("New care institution"),
         reverse("cases:long_stay_list"),
+    )
+
+
+def _may_any(user: Any, *perms: str) -> None:
+    if not any(user.has_perm(p) for p in perms):
+        raise PermissionDenied
+
+
+def pick_persons(request: HttpRequest) -> JsonResponse:
+    """The long-stay form's person picker: the current station's persons matching ``?q=``."""
+    _may_any(request.user, "cases.add_longstay", "cases.change_longstay")
+    station = current_station(request)
+    return picker_response(
+        request,
+        pickers.persons_pickable(request.user, station),
+        pickers.person_search(request.user),
+        pickers.person_label,
+    )
+
+
+def pick_institutions(request: HttpRequest) -> JsonResponse:
+    """The care institution pickers of the long-stay and inspection forms."""
+    _may_any(request.user, "cases.add_longstay", "cases.change_longstay", "cases.add_inspection")
+    station = current_station(request)
+    return picker_response(
+        request,
+        pickers.institutions_pickable(request.user, station),
+        pickers.institution_search,
+        pickers.institution_label,
     )
 
 

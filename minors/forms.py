@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Stay
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
+from rescue_station.pickers import use_picker
 from rescue_station.plausible import local_today
 from rescue_station.query import BoundedChoicesMixin
 from rescue_station.roles import Role
@@ -28,6 +29,7 @@ from .models import (
     Visit,
     VisitStatus,
 )
+from .pickers import child_label
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -75,6 +77,7 @@ class CaseOpenForm(BoundedChoicesMixin, forms.Form):
             .select_related("person")
         )
         self.fields["child"].queryset = Child.objects.for_station(station)
+        use_picker(self.fields["child"], "minors:pick_children", child_label)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -271,10 +274,6 @@ class InterventionForm(BoundedChoicesMixin, _StationWorkerForm):
         widgets = {"started_on": DATE, "closed_on": DATE}
 
 
-def _child_label(child: Child) -> str:
-    return " · ".join(p for p in (child.name, child.village, child.school) if p)
-
-
 class ActivityForm(BoundedChoicesMixin, CompactModelForm):
     class Meta:
         model = Activity
@@ -289,13 +288,13 @@ class ActivityForm(BoundedChoicesMixin, CompactModelForm):
             "children",
             "notes",
         ]
-        widgets = {"held_on": DATE, "children": forms.SelectMultiple(attrs={"size": 8})}
+        widgets = {"held_on": DATE}
 
     def __init__(self, *args: Any, station: Station, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["children"].queryset = Child.objects.for_station(station)
-        # Names repeat in a city's registry: the village and school tell the children apart.
-        self.fields["children"].label_from_instance = _child_label
+        # Names repeat in a city's registry: the label tells the children apart.
+        use_picker(self.fields["children"], "minors:pick_children", child_label, multiple=True)
         self.fields["children"].help_text = _(
             "Registered children who took part, where known; the participants count includes them."
         )

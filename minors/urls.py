@@ -7,6 +7,7 @@ app_name = "minors"
 urlpatterns = [
     path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),
+    path("pick/children/", views.pick_children, name="pick_children"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/print/", views.case_print, name="case_print"),

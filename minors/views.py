@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,10 +25,11 @@ from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
+from rescue_station.pickers import picker_results
 from rescue_station.query import SortableColumns, month_param, search_param, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 
-from . import selectors, services
+from . import pickers, selectors, services
 from .forms import (
     ActivityForm,
     AssessmentForm,
@@ -85,6 +86,27 @@ def _log_list(request: HttpRequest, model: type, page_obj: Any, *also_named: Any
         row_count=rows,
         sensitive=bool(rows or any(also_named)),
     )
+
+
+def pick_children(request: HttpRequest) -> JsonResponse:
+    """The children pickers (an activity's participants, a case opened for a registered child):
+    the current station's children matching ``?q=``. The answer names minors: it is logged."""
+    if not any(
+        request.user.has_perm(p)
+        for p in ("minors.add_activity", "minors.change_activity", "minors.add_minorcase")
+    ):
+        raise PermissionDenied
+    station = current_station(request)
+    results = picker_results(
+        request,
+        pickers.children_pickable(request.user, station),
+        pickers.child_search,
+        pickers.child_label,
+    )
+    log_list_read(
+        request, station_id=station.pk, model=Child, row_count=len(results), sensitive=bool(results)
+    )
+    return JsonResponse(results, safe=False)
 
 
 # --- minors in the station -------------------------------------------------------------------
@@ -498,6 +520,8 @@ def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
         "minors/form.html",
         {"form": form, "title": _("Record the planned visit as done"), "child": child},
     )
+
+
 # The permission child_record_add checks, for the links to it (rescue_station.navigation.may_open).
 child_record_add.required_permission = lambda pk, kind: (  # type: ignore[attr-defined]
     CHILD_RECORDS[kind][2] if kind in CHILD_RECORDS else None
