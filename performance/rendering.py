@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import neutralise
+from rescue_station.spreadsheets import neutralise, print_setup
 
 from .report import Report
 
@@ -200,7 +200,7 @@ def render_xlsx(report: Report) -> Workbook:
     put(row, 7, Decimal(100), "General")
     put(row, 8, _number(report.total), score_fmt)
     put(row, 9, f"等级：{report.grade}")
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
+    # As the PDF's form: landscape, the indicator table's header again on each page; the title
+    # and the unit's name stay in view on screen.
+    print_setup(sheet, orientation="landscape", header_rows=(table_top, table_top), freeze="A3")
     return workbook
