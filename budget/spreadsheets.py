@@ -18,7 +18,13 @@ from openpyxl.styles import Alignment, Font
 
 from rescue_station.formatting import yuan_to_wan
 from rescue_station.models import Station
-from rescue_station.spreadsheets import ImportResult, parse_date, parse_decimal, write_sheet
+from rescue_station.spreadsheets import (
+    ImportResult,
+    parse_date,
+    parse_decimal,
+    print_setup,
+    write_sheet,
+)
 
 from . import selectors
 from .consistency import TOTAL_LINE
@@ -380,7 +386,7 @@ def execution_workbook(station: Station, year: int, today: date) -> Workbook:
     write_sheet(
         summary, ["项目", *MONEY_HEADERS], rows, widths=[30, 14, 14, 14, 12, 14], number_formats=fmt
     )
-    summary.freeze_panes = "A4"
+    print_setup(summary, orientation="portrait", header_rows=(3, 3))
 
     by_function = workbook.create_sheet("按功能分类")
     _title(by_function, f"{year}年度预算执行情况表（按支出功能分类）", subtitle, 7)
@@ -394,7 +400,7 @@ def execution_workbook(station: Station, year: int, today: date) -> Workbook:
         widths=[12, 34, 14, 14, 14, 12, 14],
         number_formats=dict.fromkeys(range(2, 7), "#,##0.00"),
     )
-    by_function.freeze_panes = "A4"
+    print_setup(by_function, orientation="portrait", header_rows=(3, 3))
 
     by_project = workbook.create_sheet("按项目")
     _title(by_project, f"{year}年度项目支出执行情况表", subtitle, 10)
@@ -431,7 +437,7 @@ def execution_workbook(station: Station, year: int, today: date) -> Workbook:
         widths=[30, 22, 12, 10, 12, 12, 12, 12, 12, 18],
         number_formats=dict.fromkeys((5, 6, 7, 8, 9), "#,##0.00"),
     )
-    by_project.freeze_panes = "A4"
+    print_setup(by_project, orientation="landscape", header_rows=(3, 3))
 
     by_month = workbook.create_sheet("按月执行")
     _title(by_month, f"{year}年度预算按月执行情况", subtitle, 5)
@@ -447,5 +453,5 @@ def execution_workbook(station: Station, year: int, today: date) -> Workbook:
         widths=[10, 14, 14, 16, 14],
         number_formats=dict.fromkeys(range(1, 5), "#,##0.00"),
     )
-    by_month.freeze_panes = "A4"
+    print_setup(by_month, orientation="portrait", header_rows=(3, 3))
     return workbook

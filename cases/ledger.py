@@ -336,7 +336,9 @@ def export_workbook(stays: QuerySet[Stay], *, show_minors: bool, today: Any) -> 
             ]
 
     with translation.override("zh-hans"):
-        write_sheet(sheet, EXPORT_COLUMNS, rows())
+        write_sheet(
+            sheet, EXPORT_COLUMNS, rows(), widths=[8, 14, 6, 22, 20, 18, 12, 10, 18, 12, 10]
+        )
     return workbook
 
 

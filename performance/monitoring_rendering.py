@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import neutralise
+from rescue_station.spreadsheets import neutralise, print_setup
 
 from .monitoring_report import MonitoringReport
 from .rendering import BORDER, CENTER, LEFT, STATIC, _css_string, _number, score_format
@@ -119,6 +119,7 @@ def render_xlsx(report: MonitoringReport) -> Workbook:
     names = ["一级指标", "二级指标", "三级指标", "年度指标值", f"截至{report.as_of}完成值"]
     names += ["全年预计完成值", "完成可能性", "分值", "预计得分", "偏差原因及改进措施"]
     line(*((c + 1, h, None, c + 1) for c, h in enumerate(names)), bold=True)
+    table_top = row
     for r in report.rows:
         line(
             (1, r.level1, None, 1),
@@ -159,9 +160,8 @@ def render_xlsx(report: MonitoringReport) -> Workbook:
             (7, project.printed_status, None, 7),
             (8, "未设定项目绩效目标", None, 10),
         )
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
+    # As the PDF: landscape, the indicator table's header again on each page.
+    print_setup(sheet, orientation="landscape", header_rows=(table_top, table_top), freeze="A3")
     return workbook
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import neutralise
+from rescue_station.spreadsheets import neutralise, print_setup
 
 from .report import Report
 
@@ -211,7 +211,7 @@ def render_xlsx(report: Report) -> Workbook:
             merge(row, 1, row, 5)
             put(row, 6, f"确认说明：{a.text}（{a.by}，{a.at}）", align=LEFT)
             merge(row, 6, row, 9)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
+    # As the PDF's form: landscape, the indicator table's header again on each page; the title
+    # and the unit's name stay in view on screen.
+    print_setup(sheet, orientation="landscape", header_rows=(table_top, table_top), freeze="A3")
     return workbook

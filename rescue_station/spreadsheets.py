@@ -8,12 +8,18 @@ In: ``read_sheet`` reads the rows under a header row, checking the header agains
 columns, and ``ImportResult`` collects errors by row and column so that an import is all or nothing:
 the caller validates every row, and saves only when there is no error at all. Between the preview
 and the confirmation the uploaded file waits in the session (``stash_upload`` / ``take_upload``).
+
+Print: ``print_setup`` gives a sheet that is printed (the forms, the execution tables) its page
+set-up: A4, the orientation of the PDF, one page wide, the header rows on every page, the header
+frozen, wrapped text, and column widths and row heights that fit the text (``text_width``).
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +33,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.properties import PageSetupProperties
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -64,6 +71,185 @@ def write_sheet(
         width = widths[index] if widths else max(10, min(40, len(str(header)) * 2 + 4))
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = "A2"
+
+
+# ------------------------------------------------------------------------------------- print
+
+LINE_HEIGHT = 15.0  # points for one line of 11-point text (Excel's default row)
+BASE_SIZE = 11.0  # the default font size, in which a column's width is counted
+MIN_WIDTH = 6.0
+MAX_WIDTH = 24.0  # a column is widened up to this; a longer text wraps instead
+CELL_PADDING = 2.0  # width units a cell loses to its margins and borders
+
+
+def text_width(value: Any) -> float:
+    """The width of a cell's text in column-width units: its widest line, a CJK character as 2."""
+    if value is None:
+        return 0.0
+    text = value if isinstance(value, str) else _shown(value)
+    return max((_line_width(line) for line in text.split("\n")), default=0.0)
+
+
+def _line_width(line: str) -> float:
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float | Decimal):
+        return f"{value:,.2f}"  # the widest of the number formats the workbooks use
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _size(cell: Any) -> float:
+    """The cell's font size relative to the default."""
+    return float(cell.font.sz or BASE_SIZE) / BASE_SIZE if cell.font else 1.0
+
+
+def _scale(cell: Any) -> float:
+    """How much wider than default text the cell's font draws (size, bold)."""
+    return _size(cell) * (1.1 if cell.font is not None and cell.font.b else 1.0)
+
+
+def lines_needed(value: Any, width: float, scale: float = 1.0) -> int:
+    """How many lines a text takes when wrapped in a column (or merge) ``width`` units wide."""
+    if value in (None, ""):
+        return 1
+    text = value if isinstance(value, str) else _shown(value)
+    room = max(1.0, width - CELL_PADDING)
+    return sum(max(1, math.ceil(_line_width(line) * scale / room)) for line in text.split("\n"))
+
+
+def _column_width(sheet: Any, column: int) -> float:
+    width = sheet.column_dimensions[get_column_letter(column)].width
+    return float(width) if width else 8.43  # openpyxl's (and Excel's) default width
+
+
+def _merges(sheet: Any) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """Each merge's top-left cell to its (first column, first row, last column, last row)."""
+    result = {}
+    for merged in sheet.merged_cells.ranges:
+        c1, r1, c2, r2 = range_boundaries(str(merged))
+        for row in range(r1, r2 + 1):
+            for col in range(c1, c2 + 1):
+                result[(row, col)] = (c1, r1, c2, r2)
+    return result
+
+
+def fit_columns(sheet: Any, *, maximum: float = MAX_WIDTH) -> None:
+    """Widen each column to its widest unmerged cell of at most ``maximum`` units (longer text
+    wraps, in the width the column has)."""
+    merges = _merges(sheet)
+    widest: dict[int, float] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None or (cell.row, cell.column) in merges:
+                continue
+            need = text_width(cell.value) * _scale(cell) + CELL_PADDING
+            if need <= maximum:  # a longer text wraps in the column's own width
+                widest[cell.column] = max(widest.get(cell.column, 0.0), need)
+    for column, need in widest.items():
+        letter = get_column_letter(column)
+        current = sheet.column_dimensions[letter].width or 0
+        width = max(float(current), MIN_WIDTH, math.ceil(need))
+        sheet.column_dimensions[letter].width = width
+
+
+def fit_rows(sheet: Any) -> None:
+    """Wrap every text cell and give each row the height of its tallest wrapped text.
+
+    A merged cell wraps in the width of its merge; one merged over several rows shares its height
+    among them (rows only grow, so a height set on purpose stays).
+    """
+    merges = _merges(sheet)
+    heights: dict[int, float] = {}
+    tall: list[tuple[int, int, float]] = []  # (first row, last row, height) of multi-row merges
+    for row in sheet.iter_rows():
+        for cell in row:
+            key = (cell.row, cell.column)
+            c1, r1, c2, r2 = merges.get(key, (cell.column, cell.row, cell.column, cell.row))
+            if key != (r1, c1) or cell.value is None:
+                continue
+            _align(cell, wrap=isinstance(cell.value, str))
+            width = sum(_column_width(sheet, c) for c in range(c1, c2 + 1))
+            lines = lines_needed(cell.value, width, _scale(cell))
+            height = lines * LINE_HEIGHT * max(1.0, _size(cell))
+            if r1 == r2:
+                heights[r1] = max(heights.get(r1, LINE_HEIGHT), height)
+            else:
+                tall.append((r1, r2, height))
+    for number, height in heights.items():
+        _grow(sheet, number, height)
+    for r1, r2, height in tall:
+        rows = range(r1, r2 + 1)
+        have = sum(sheet.row_dimensions[r].height or LINE_HEIGHT for r in rows)
+        if have < height:
+            extra = (height - have) / len(rows)
+            for r in rows:
+                _grow(sheet, r, (sheet.row_dimensions[r].height or LINE_HEIGHT) + extra)
+
+
+def _align(cell: Any, *, wrap: bool) -> None:
+    """Text wraps; every value sits in the middle of a row made taller for another cell."""
+    alignment = cell.alignment
+    if (wrap and not alignment.wrap_text) or alignment.vertical is None:
+        cell.alignment = Alignment(
+            horizontal=alignment.horizontal,
+            vertical=alignment.vertical or "center",
+            wrap_text=wrap or alignment.wrap_text,
+            indent=alignment.indent,
+        )
+
+
+def _grow(sheet: Any, number: int, height: float) -> None:
+    current = sheet.row_dimensions[number].height or 0
+    sheet.row_dimensions[number].height = max(float(current), math.ceil(height))
+
+
+def print_setup(
+    sheet: Any,
+    *,
+    orientation: str,
+    header_rows: tuple[int, int] | None,
+    freeze: str | None = None,
+    widths: Sequence[float] | None = None,
+    fit_widths: bool = True,
+) -> None:
+    """Make a sheet print like the PDF: A4 in ``orientation``, fitted to one page wide.
+
+    ``header_rows`` (first, last) print again at the top of each page; ``freeze`` (a cell such as
+    "A4") freezes the rows above it, by default those under the header rows. ``widths`` set the
+    columns first; ``fit_widths`` then widens the columns narrower than their content. Every text
+    wraps and every row is as tall as its text. Call it last, when the cells are written.
+    """
+    if widths:
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+    if fit_widths:
+        fit_columns(sheet)
+    fit_rows(sheet)
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = orientation
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages down as the rows need
+    if sheet.sheet_properties.pageSetUpPr is None:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties()
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.5  # inches, about the PDF's 12 mm
+    margins.top, margins.bottom = 0.6, 0.6
+    margins.header = margins.footer = 0.3
+    sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    sheet.oddFooter.center.size = 9
+    if header_rows:
+        sheet.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
+        if freeze is None:
+            freeze = f"A{header_rows[1] + 1}"
+    if freeze:
+        sheet.freeze_panes = freeze
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
