@@ -102,6 +102,9 @@ class LedgerRow:
     reason: str
     temperature: Decimal | None
     health_status: str
+    # Made by ``validate``: the values are as the models' rules cleaned and left them, and the
+    # import does not clean them again (a row made otherwise is cleaned on import).
+    cleaned: bool = False
 
     @property
     def display_name(self) -> str:
@@ -245,6 +248,7 @@ def _validate_row(
         reason=stay.reason,
         temperature=stay.temperature,
         health_status=stay.health_status,
+        cleaned=True,
     )
 
 
@@ -285,7 +289,10 @@ def import_rows(*, station: Station, acting_user: Any, result: ImportResult) -> 
     ]
     try:
         return services.stays_register_many(
-            station=station, acting_user=acting_user, intakes=intakes
+            station=station,
+            acting_user=acting_user,
+            intakes=intakes,
+            cleaned=all(row.cleaned for row in result.rows),
         )
     except services.IntakeRefused as error:  # the service's transaction has rolled back
         failed = ImportResult()

@@ -335,7 +335,11 @@ class IntakeRefused(ValidationError):
 
 @transaction.atomic
 def stays_register_many(
-    *, station: Station, acting_user: Any, intakes: Sequence[dict[str, Any]]
+    *,
+    station: Station,
+    acting_user: Any,
+    intakes: Sequence[dict[str, Any]],
+    cleaned: bool = False,
 ) -> list[Stay]:
     """Register many intakes in one transaction, as ``stay_register`` would one after another.
 
@@ -348,6 +352,11 @@ def stays_register_many(
     is still validated (``full_clean``) before anything is written; the checks that need the
     database (foreign keys set here, the placeholder constraint) are left to it. A refused
     intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
+
+    ``cleaned``: the caller has already cleaned each intake's values by the same models' rules
+    (``ledger.validate`` cleans the person and the stay the row makes, and hands on the values
+    the rules left): a new person and the stay are then not cleaned again. A person the
+    intake matches is cleaned still: the record the intake fills in is new to the rules.
     """
     book = _PersonBook.load(station, intakes)
     placeholders = _reserve_placeholders(station, intakes)
@@ -395,8 +404,13 @@ def stays_register_many(
         )
         before = {f: getattr(person, f) for f in PERSON_FIELDS}
         try:
-            person.full_clean(exclude=["station", "photo"], validate_constraints=False)
-            stay.full_clean(exclude=_SET_HERE, validate_constraints=False)
+            # No unique field to check (the placeholder's is a constraint, left to the database).
+            if not (cleaned and created):
+                person.full_clean(**_CLEAN_PERSON)
+            if not cleaned:
+                stay.full_clean(
+                    exclude=_SET_HERE, validate_unique=False, validate_constraints=False
+                )
         except ValidationError as error:
             raise IntakeRefused(index, error) from error
         if not created and person.pk is not None:
@@ -418,6 +432,11 @@ def stays_register_many(
 
 # Foreign keys set by the service itself (checking them would cost a query each).
 _SET_HERE = ["station", "person", "registered_by", "safety_checked_by"]
+_CLEAN_PERSON: dict[str, Any] = {
+    "exclude": ["station", "photo"],
+    "validate_unique": False,
+    "validate_constraints": False,
+}
 
 
 def _update_known(persons: dict[int, Person], filled: dict[int, set[str]]) -> None:

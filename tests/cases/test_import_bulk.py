@@ -235,3 +235,26 @@ def test_it_sends_one_batch_event_inside_the_transaction(station, users):
     finally:
         stays_registered.disconnect(receiver)
     assert calls == [([s.pk for s in stays], users["station_staff"], True)]
+
+
+def test_a_returning_person_filled_in_by_a_valid_row_is_checked_again(station, users):
+    """The row is valid alone (so the import does not clean it again), but the ID number it
+    fills into the returning person's record gives another birth date than the record's."""
+    Person.objects.create(
+        station=station, name="李四", gender="female", birth_date=date(1980, 7, 1), hometown="醴陵"
+    )
+    cells = {
+        "入站时间": "2024-03-05 09:30",
+        "姓名": "李四",
+        "性别": "女",
+        "出生日期": "1980-07-02",
+        "身份证号码": _id(date(1980, 7, 2), False, 5),
+        "籍贯": "醴陵",
+        "来源": "公安护送",
+    }
+    result = ledger.validate([(2, cells)])
+    assert result.ok and result.rows[0].cleaned
+    with pytest.raises(ledger.ImportFailed) as failed:
+        ledger.import_rows(station=station, acting_user=users["station_staff"], result=result)
+    assert {(e.row, e.column) for e in failed.value.result.errors} == {(2, "birth_date")}
+    assert not Stay.objects.exists() and Person.objects.get().id_number == ""
