@@ -561,6 +561,8 @@ def _build_year(
         rows.append(
             Expenditure(
                 line=line,
+                station=station,
+                fiscal_year=year,
                 date=when,
                 amount=amount,
                 description=text,

@@ -22,6 +22,7 @@ from .models import (
     Project,
 )
 from .pickers import line_label, project_label
+from .services import IMMUTABLE_HINT
 
 
 def _item_codes() -> Any:
@@ -97,6 +98,21 @@ class ExpenditureForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
             .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
         )
         use_picker(self.fields["line"], "budget:pick_lines", line_label)
+        if self.instance.pk is not None:
+            # A recorded payment changes its money only by being voided and recorded again.
+            for name in ("line", "date", "amount"):
+                self.fields[name].disabled = True
+            self.fields["amount"].help_text = IMMUTABLE_HINT
+
+
+class VoidForm(forms.Form):
+    """Void (红冲) a wrong expenditure, saying why."""
+
+    void_reason = forms.CharField(
+        label=_("Reason for voiding"),
+        max_length=Expenditure._meta.get_field("void_reason").max_length,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. wrong amount, wrong line")}),
+    )
 
 
 class ImportForm(forms.Form):

@@ -83,13 +83,17 @@ def budget_figures(
     planned = BudgetLine.objects.filter(year=end.year).aggregate_by_station(
         stations, sum_initial=money_sum("initial"), sum_adjusted=money_sum("adjusted")
     )
-    spent = Expenditure.objects.filter(date__range=(start, end)).aggregate_by_station(
-        stations,
-        sum_executed=money_sum("amount"),
-        basic=money_sum("amount", line__nature__in=[Nature.PERSONNEL, Nature.PUBLIC]),
-        personnel=money_sum("amount", line__nature=Nature.PERSONNEL),
-        public=money_sum("amount", line__nature=Nature.PUBLIC),
-        project=money_sum("amount", line__nature=Nature.PROJECT),
+    spent = (
+        Expenditure.objects.live()
+        .filter(date__range=(start, end))
+        .aggregate_by_station(
+            stations,
+            sum_executed=money_sum("amount"),
+            basic=money_sum("amount", line__nature__in=[Nature.PERSONNEL, Nature.PUBLIC]),
+            personnel=money_sum("amount", line__nature=Nature.PERSONNEL),
+            public=money_sum("amount", line__nature=Nature.PUBLIC),
+            project=money_sum("amount", line__nature=Nature.PROJECT),
+        )
     )
     return {s.pk: _figures(planned[s.pk], spent[s.pk]) for s in stations}
 

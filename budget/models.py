@@ -7,7 +7,9 @@ expenditures, so the cuts of the execution table always add up.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -110,13 +112,24 @@ NATURE_ORDER = models.Case(
 NATURE_BLOCK_KEY = {Nature.PERSONNEL: api.PERSONNEL, Nature.PUBLIC: api.PUBLIC}
 
 
+class ExpenditureQuerySet(StationScopedQuerySet):
+    def live(self) -> ExpenditureQuerySet:
+        """The payments that count: not voided (红冲)."""
+        return self.filter(voided_at__isnull=True)
+
+
 class ProjectQuerySet(StationScopedQuerySet):
     def with_executed(self) -> ProjectQuerySet:
         """Annotate ``executed`` (sum of the expenditures of the project's lines) and
         ``carried_forward`` (allocated − executed)."""
         money = models.DecimalField(max_digits=16, decimal_places=2)
         executed = models.functions.Coalesce(
-            models.Sum("lines__expenditures__amount"), models.Value(ZERO), output_field=money
+            models.Sum(
+                "lines__expenditures__amount",
+                filter=models.Q(lines__expenditures__voided_at__isnull=True),
+            ),
+            models.Value(ZERO),
+            output_field=money,
         )
         return self.annotate(executed=executed).annotate(
             carried_forward=models.ExpressionWrapper(
@@ -229,13 +242,30 @@ class BudgetLine(Versioned):
 
 
 class Expenditure(Versioned):
-    """A payment charged to a budget line (a voucher of the accounts)."""
+    """A payment charged to a budget line (a voucher of the accounts).
+
+    无预算不支出: a payment that would take its line above the adjusted budget is refused. Once
+    recorded, its amount, line and date change only by voiding it (红冲, with a reason) and
+    recording a new one; a voided payment stays, struck through, and counts in no sum.
+    ``station`` and ``fiscal_year`` repeat the line's, so that the database can hold a voucher
+    number unique per station and year among the payments not voided.
+    """
 
     line = models.ForeignKey(
         BudgetLine,
         on_delete=models.PROTECT,
         related_name="expenditures",
         verbose_name=_("budget line"),
+    )
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("station"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), editable=False, validators=YEAR_VALIDATORS
     )
     date = models.DateField(_("date"))
     amount = models.DecimalField(
@@ -246,25 +276,77 @@ class Expenditure(Versioned):
     )
     voucher_no = models.CharField(_("voucher number"), max_length=40)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     station_path = "line__station"
-    objects = StationScopedQuerySet.as_manager()
+    objects = ExpenditureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("expenditure")
         verbose_name_plural = _("expenditures")
         indexes = [models.Index(fields=["line", "date"]), models.Index(fields=["date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "fiscal_year", "voucher_no"],
+                condition=models.Q(voided_at__isnull=True),
+                name="budget_expenditure_unique_voucher",
+                violation_error_message=_(
+                    "This voucher number is already used in the station's year."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.voucher_no}"
 
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    def _copy_line(self) -> None:
+        if self.line_id:
+            self.station_id = self.line.station_id
+            self.fiscal_year = self.line.year
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._copy_line()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
+        self._copy_line()
+        errors: dict[str, Any] = {}
         if self.line_id and self.date and self.date.year != self.line.year:
-            raise ValidationError(
-                {
-                    "date": _("The date must fall inside the line's year (%(year)s).")
-                    % {"year": self.line.year}
-                }
+            errors["date"] = _("The date must fall inside the line's year (%(year)s).") % {
+                "year": self.line.year
+            }
+        if self.line_id and self.voucher_no and not self.voided and self.voucher_taken():
+            errors["voucher_no"] = _(
+                "Voucher number %(no)s is already used in %(year)s: each voucher is recorded once."
+            ) % {"no": self.voucher_no, "year": self.fiscal_year}
+        if self.voided and not self.void_reason.strip():
+            errors["void_reason"] = _("Say why the expenditure is voided.")
+        if errors:
+            raise ValidationError(errors)
+
+    def voucher_taken(self) -> bool:
+        """Whether another payment not voided of the station's year has this voucher number."""
+        return (
+            Expenditure.objects.live()
+            .filter(
+                station_id=self.station_id, fiscal_year=self.fiscal_year, voucher_no=self.voucher_no
             )
+            .exclude(pk=self.pk)
+            .exists()
+        )

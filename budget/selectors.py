@@ -69,7 +69,7 @@ def year_expenditures(
     station: Station, year: int, as_of: date | None = None
 ) -> QuerySet[Expenditure]:
     """The expenditures of the year's lines; up to ``as_of`` (inclusive) when given."""
-    spent = Expenditure.objects.for_station(station).filter(line__year=year)
+    spent = Expenditure.objects.live().for_station(station).filter(line__year=year)
     return spent.filter(date__lte=as_of) if as_of else spent
 
 
@@ -338,7 +338,13 @@ def execution_to_date(*, station: Station, year: int, as_of: date) -> api.Execut
     lines = (
         year_lines(station, year)
         .select_related("source", "function_class", "project")
-        .annotate(executed=money_sum("expenditures__amount", expenditures__date__lte=as_of))
+        .annotate(
+            executed=money_sum(
+                "expenditures__amount",
+                expenditures__date__lte=as_of,
+                expenditures__voided_at__isnull=True,
+            )
+        )
         .order_by(NATURE_ORDER, "function_class__code", "pk")
     )
     return api.Execution(
@@ -392,12 +398,19 @@ def station_years(station: Station, today: date) -> list[int]:
 
 
 def with_execution(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
-    """Annotate each line with ``executed`` (sum of its expenditures) and ``balance``."""
-    return lines.annotate(executed=money_sum("expenditures__amount")).annotate(
+    """Annotate each line with ``executed`` (sum of its expenditures not voided) and ``balance``."""
+    executed = money_sum("expenditures__amount", expenditures__voided_at__isnull=True)
+    return lines.annotate(executed=executed).annotate(
         balance=ExpressionWrapper(F("adjusted") - F("executed"), output_field=MONEY)
     )
 
 
 def line_executed(line: BudgetLine) -> Decimal:
-    """The sum of the line's expenditures."""
-    return cents(line.expenditures.aggregate(total=money_sum("amount"))["total"])
+    """The sum of the line's expenditures not voided."""
+    spent = Expenditure.objects.live().filter(line=line)
+    return cents(spent.aggregate(total=money_sum("amount"))["total"])
+
+
+def line_remaining(line: BudgetLine) -> Decimal:
+    """What the line may still pay: adjusted budget − executed (negative when over-executed)."""
+    return line.adjusted - line_executed(line)

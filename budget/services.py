@@ -9,12 +9,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rescue_station.audit import save_audited
+from rescue_station.formatting import format_wan
 from rescue_station.models import Station
 
-from .models import BudgetLine, Expenditure, Project
+from . import selectors
+from .models import ZERO, BudgetLine, Expenditure, Project
 
 PROJECT_FIELDS = (
     "year",
@@ -36,7 +40,11 @@ LINE_FIELDS = (
     "adjusted",
     "description",
 )
-EXPENDITURE_FIELDS = ("line", "date", "amount", "voucher_no", "description")
+IMMUTABLE_HINT = gettext_lazy(
+    "To change the amount, line or date, void the expenditure and record it again."
+)
+# What of a recorded payment may change (the rest only by voiding it).
+EXPENDITURE_NOTES = ("voucher_no", "description")
 
 
 def _set(obj: Any, data: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -97,6 +105,29 @@ def _check_line_station(line: BudgetLine, station: Station) -> None:
         raise ValidationError({"line": _("The budget line belongs to another station.")})
 
 
+def over_budget_message(line: BudgetLine, amount: Decimal, remaining: Decimal) -> str:
+    """Why a payment is refused: what the line has left of its adjusted budget (无预算不支出)."""
+    return _(
+        "No budget, no payment: line #%(no)s has %(remaining)s 万元 (%(remaining_yuan)s yuan) "
+        "left of its adjusted budget of %(adjusted)s 万元; %(amount)s yuan would exceed it."
+    ) % {
+        "no": line.pk,
+        "remaining": format_wan(max(remaining, ZERO)),
+        "remaining_yuan": f"{max(remaining, ZERO):,.2f}",
+        "adjusted": format_wan(line.adjusted),
+        "amount": f"{amount:,.2f}",
+    }
+
+
+def _check_budget(line: BudgetLine, amount: Decimal) -> None:
+    """Refuse a payment above what the line has left; the line is locked until the commit, so
+    that two payments recorded at once cannot both take the last of it."""
+    locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    remaining = selectors.line_remaining(locked)
+    if amount is not None and amount > remaining:
+        raise ValidationError({"amount": over_budget_message(locked, amount, remaining)})
+
+
 @transaction.atomic
 def expenditure_record(
     *,
@@ -108,11 +139,13 @@ def expenditure_record(
     description: str = "",
     acting_user: Any,
 ) -> Expenditure:
-    """Record a payment charged to one of the station's budget lines."""
+    """Record a payment charged to one of the station's budget lines, within what it has left."""
     _check_line_station(line, station)
     expenditure = Expenditure(
         line=line, date=date, amount=amount, voucher_no=voucher_no, description=description
     )
+    expenditure.full_clean()
+    _check_budget(line, amount)
     save_audited(expenditure, acting_user=acting_user)
     return expenditure
 
@@ -125,10 +158,46 @@ def expenditure_update(
     acting_user: Any,
     expected_version: int | None = None,
 ) -> Expenditure:
-    station = expenditure.line.station
-    _set(expenditure, data, EXPENDITURE_FIELDS)
-    _check_line_station(expenditure.line, station)
+    """Change the notes of a payment (voucher number, description). Its line, date and amount
+    change only by voiding it and recording a new one; a voided payment does not change."""
+    stored = Expenditure.objects.get(pk=expenditure.pk)
+    if stored.voided:
+        raise ValidationError(_("A voided expenditure cannot be changed."))
+    fixed = {"line": "line_id", "date": "date", "amount": "amount"}
+    for name, attname in fixed.items():
+        if name in data:
+            new = getattr(data[name], "pk", data[name])
+            if new != getattr(stored, attname):
+                raise ValidationError({name: IMMUTABLE_HINT})
+    _set(expenditure, data, EXPENDITURE_NOTES)
     save_audited(expenditure, acting_user=acting_user, expected_version=expected_version)
+    return expenditure
+
+
+@transaction.atomic
+def expenditure_void(
+    *,
+    station: Station,
+    expenditure: Expenditure,
+    reason: str,
+    acting_user: Any,
+    expected_version: int | None = None,
+) -> Expenditure:
+    """Void (红冲) a wrong payment: it stays, struck through, with who voided it, when and why,
+    and counts in no sum; its voucher number is free again."""
+    if expenditure.station_id != station.pk:
+        raise ValidationError(_("The expenditure belongs to another station."))
+    if expenditure.voided:
+        raise ValidationError(_("The expenditure is already voided."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"void_reason": _("Say why the expenditure is voided.")})
+    expenditure.voided_at = timezone.now()
+    expenditure.voided_by = acting_user
+    expenditure.void_reason = reason
+    save_audited(
+        expenditure, acting_user=acting_user, reason=reason, expected_version=expected_version
+    )
     return expenditure
 
 

@@ -26,7 +26,7 @@ from rescue_station.spreadsheets import (
     write_sheet,
 )
 
-from . import selectors
+from . import selectors, services
 from .consistency import TOTAL_LINE
 from .models import (
     NATURE_OFFICIAL,
@@ -222,10 +222,20 @@ def validate_expenditures(
         line.pk: line for line in BudgetLine.objects.for_station(station).filter(pk__in=numbers)
     }
     # What is already recorded, so that importing the same export twice is refused.
-    recorded = Expenditure.objects.filter(line__in=list(lines.values())).values_list(
-        "line_id", "date", "voucher_no", "amount"
+    recorded = (
+        Expenditure.objects.live()
+        .filter(line__in=list(lines.values()))
+        .values_list("line_id", "date", "voucher_no", "amount")
     )
     seen = {(a, b, c, cents(d)) for a, b, c, d in recorded}
+    # 无预算不支出: what each line has left, less the rows above it in the file.
+    remaining = {
+        line.pk: line.adjusted - cents(line.executed)
+        for line in selectors.with_execution(
+            BudgetLine.objects.filter(pk__in=list(lines))
+        ).order_by()
+    }
+    vouchers: set[tuple[int, str]] = set()  # (year, voucher) of the rows above
     for number, record in records:
         data: dict[str, Any] = {
             "voucher_no": _text(record.get("凭证号"))[:40],
@@ -276,8 +286,23 @@ def validate_expenditures(
                         "This payment (line, date, voucher, amount) is already recorded or repeated in the file."
                     ),
                 )
+            elif (line.year, data["voucher_no"]) in vouchers:
+                result.error(
+                    number,
+                    "凭证号",
+                    _("Voucher number %(no)s is repeated in the file.")
+                    % {"no": data["voucher_no"]},
+                )
+            elif data["amount"] > remaining[line.pk]:
+                result.error(
+                    number,
+                    "金额（元）",
+                    services.over_budget_message(line, data["amount"], remaining[line.pk]),
+                )
             else:
                 seen.add(key)
+                vouchers.add((line.year, data["voucher_no"]))
+                remaining[line.pk] -= data["amount"]
                 result.rows.append(data)
     return result
 

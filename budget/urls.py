@@ -24,5 +24,6 @@ urlpatterns = [
     path("expenditures/new/", views.expenditure_create, name="expenditure_create"),
     path("expenditures/import/", views.import_expenditures, name="import_expenditures"),
     path("expenditures/<int:pk>/edit/", views.expenditure_edit, name="expenditure_edit"),
+    path("expenditures/<int:pk>/void/", views.expenditure_void, name="expenditure_void"),
     path("templates/<str:kind>.xlsx", views.import_template, name="import_template"),
 ]

@@ -15,10 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
-from rescue_station.formatting import format_wan
 from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
@@ -281,7 +281,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     selectors.exact([line], "executed")
-    expenditures = line.expenditures.order_by("-date", "-pk")
+    expenditures = line.expenditures.select_related("voided_by").order_by("-date", "-pk")
     return render(
         request,
         "budget/line_detail.html",
@@ -342,23 +342,6 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _warn_if_over_executed(request: HttpRequest, line: BudgetLine) -> None:
-    """Paying above the adjusted budget is allowed (a warning, not an error), but said at once."""
-    executed = selectors.line_executed(line)
-    if executed > line.adjusted:
-        messages.warning(
-            request,
-            _(
-                "Line #%(no)s is now executed above its adjusted budget (%(executed)s > %(adjusted)s 万元)."
-            )
-            % {
-                "no": line.pk,
-                "executed": format_wan(executed),
-                "adjusted": format_wan(line.adjusted),
-            },
-        )
-
-
 # ---- expenditures ------------------------------------------------------------------------------
 
 
@@ -370,7 +353,7 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
     expenditures = (
         Expenditure.objects.for_user(request.user)
         .for_station(station)
-        .select_related("line__function_class", "line__project", "line__source")
+        .select_related("line__function_class", "line__project", "line__source", "voided_by")
         .order_by("-date", "-pk")
     )
     if filters.is_valid():
@@ -387,7 +370,8 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
             expenditures = expenditures.filter(line__nature=data["nature"])
         if data["line"]:
             expenditures = expenditures.filter(line_id=data["line"])
-    total = selectors.cents(expenditures.aggregate(total=selectors.money_sum("amount"))["total"])
+    live = expenditures.filter(voided_at__isnull=True)
+    total = selectors.cents(live.aggregate(total=selectors.money_sum("amount"))["total"])
     return render(
         request,
         "budget/expenditure_list.html",
@@ -416,7 +400,6 @@ def expenditure_create(request: HttpRequest) -> HttpResponse:
         )
         if expenditure:
             messages.success(request, _("The expenditure was recorded."))
-            _warn_if_over_executed(request, expenditure.line)
             return redirect("budget:line_detail", pk=expenditure.line_id)
     return render(request, "budget/form.html", {"form": form, "title": _("New expenditure")})
 
@@ -424,12 +407,13 @@ def expenditure_create(request: HttpRequest) -> HttpResponse:
 @permission_required("budget.change_expenditure", raise_exception=True)
 def expenditure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     expenditure = get_for_user_or_404(
-        Expenditure.objects.select_related("line"), request.user, pk=pk
+        Expenditure.objects.select_related("line", "voided_by"), request.user, pk=pk
     )
+    back_url = reverse("budget:line_detail", args=[expenditure.line_id])
     form = forms.ExpenditureForm(
         request.POST or None, instance=expenditure, station=expenditure.line.station
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not expenditure.voided and form.is_valid():
         saved = save_through(
             form,
             lambda: services.expenditure_update(
@@ -441,17 +425,59 @@ def expenditure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if saved:
             messages.success(request, _("The expenditure was saved."))
-            _warn_if_over_executed(request, saved.line)
-            return redirect("budget:line_detail", pk=expenditure.line_id)
+            return redirect(back_url)
     return render(
         request,
-        "budget/form.html",
+        "budget/expenditure_edit.html",
         {
             "form": form,
+            "expenditure": expenditure,
+            "void_form": forms.VoidForm(),
+            "title": _("Edit expenditure"),
+            "back_url": back_url,
+            "history": history_rows(expenditure),
+        },
+    )
+
+
+@require_POST
+@permission_required("budget.change_expenditure", raise_exception=True)
+def expenditure_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void (红冲) an expenditure with a reason; it stays in the lists, struck through."""
+    expenditure = get_for_user_or_404(
+        Expenditure.objects.select_related("line", "voided_by"), request.user, pk=pk
+    )
+    form = forms.VoidForm(request.POST)
+    if form.is_valid():
+        voided = save_through(
+            form,
+            lambda: services.expenditure_void(
+                station=current_station(request),
+                expenditure=expenditure,
+                reason=form.cleaned_data["void_reason"],
+                acting_user=request.user,
+            ),
+        )
+        if voided:
+            messages.success(
+                request,
+                _("Expenditure %(voucher)s was voided: record the right one anew if need be.")
+                % {"voucher": expenditure.voucher_no},
+            )
+            return redirect("budget:line_detail", pk=expenditure.line_id)
+    expenditure.refresh_from_db()
+    return render(
+        request,
+        "budget/expenditure_edit.html",
+        {
+            "form": forms.ExpenditureForm(instance=expenditure, station=expenditure.line.station),
+            "expenditure": expenditure,
+            "void_form": form,
             "title": _("Edit expenditure"),
             "back_url": reverse("budget:line_detail", args=[expenditure.line_id]),
             "history": history_rows(expenditure),
         },
+        status=400,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -63,11 +64,17 @@ def make_line(reference, make_project) -> Callable[..., BudgetLine]:
 
 @pytest.fixture
 def spend() -> Callable[..., Expenditure]:
+    numbers = itertools.count(1)
+
     def make(
-        line: BudgetLine, amount: str, on: date | None = None, voucher: str = "记-1"
+        line: BudgetLine, amount: str, on: date | None = None, voucher: str | None = None
     ) -> Expenditure:
+        # A voucher number is used once in a station's year: each payment has its own.
         return Expenditure.objects.create(
-            line=line, date=on or date(line.year, 6, 1), amount=Decimal(amount), voucher_no=voucher
+            line=line,
+            date=on or date(line.year, 6, 1),
+            amount=Decimal(amount),
+            voucher_no=voucher or f"记-{next(numbers)}",
         )
 
     return make

@@ -25,7 +25,7 @@ def _rows(station, make_line, spend, n: int) -> None:
         line = make_line(
             station, 2024, nature=Nature.PROJECT, adjusted="100.00", description=f"行{i}"
         )
-        spend(line, "10.00", voucher=f"记-{i}")
+        spend(line, "10.00")
 
 
 def _count(client, url: str) -> int:
@@ -103,10 +103,10 @@ def test_it_shows_a_line_and_a_project_in_a_fixed_number_of_queries(
     project = make_project(station, 2024)
 
     def add(n: int) -> None:
-        for i in range(n):
+        for _i in range(n):
             line = make_line(station, 2024, nature=Nature.PROJECT, project=project, adjusted="9")
-            spend(line, "1.00", voucher=f"记-{i}")
-            spend(first, "1.00", voucher=f"记-{i}")
+            spend(line, "1.00")
+            spend(first, "1.00")
 
     first = make_line(station, 2024, nature=Nature.PROJECT, project=project, adjusted="9")
     urls = [

@@ -116,7 +116,7 @@ def test_it_imports_expenditures_all_or_nothing(finance, station, other_station,
 
 
 def test_a_used_preview_token_imports_nothing_twice(finance, station, make_line):
-    line = make_line(station)
+    line = make_line(station, adjusted="100")
     url = reverse("budget:import_expenditures")
     row = [line.pk, date(2024, 3, 1), "记-1", 5, ""]
     token = finance.post(url, {"file": _xlsx(EXPENDITURE_HEADERS, [row])}).context["token"]
@@ -155,7 +155,7 @@ def test_the_export_opens_and_its_totals_equal_the_pages(finance, station, make_
 
 
 def test_importing_the_same_file_twice_is_refused(finance, station, make_line):
-    line = make_line(station)
+    line = make_line(station, adjusted="100")
     url = reverse("budget:import_expenditures")
     row = [line.pk, "2024-03-01", "记-1", "5.10", ""]
     token = finance.post(url, {"file": _xlsx(EXPENDITURE_HEADERS, [row])}).context["token"]

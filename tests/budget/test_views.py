@@ -180,18 +180,19 @@ def test_the_execution_page_shows_the_findings_of_an_over_executed_line(
     assert "超过全年预算数" in response.content.decode()
 
 
-def test_paying_above_the_adjusted_budget_is_recorded_with_a_warning(
-    client_for, station, make_line
+def test_paying_above_the_adjusted_budget_is_refused_with_what_is_left(
+    client_for, station, make_line, spend
 ):
     line = make_line(station, adjusted="10.00")
+    spend(line, "4.00")
     response = client_for("finance_officer").post(
         reverse("budget:expenditure_create"),
         {"line": line.pk, "date": "2024-01-03", "amount": "12.00", "voucher_no": "v"},
-        follow=True,
     )
-    levels = [m.level_tag for m in response.context["messages"]]
-    assert levels == ["success", "warning"]
-    assert Expenditure.objects.get().amount == Decimal("12.00")
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["amount"]
+    assert "6.00 元" in message and "无预算不支出" in message
+    assert Expenditure.objects.count() == 1
 
 
 def test_readers_see_no_buttons_that_write(client_for, records):
