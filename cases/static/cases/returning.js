@@ -26,8 +26,9 @@ document.addEventListener("DOMContentLoaded", () => {
     return !(unknown && unknown.checked);
   };
 
+  // "{1} to {2}" with values[0], values[1].
   const format = (template, values) =>
-    template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? values[key] : match));
+    template.replace(/\{(\d+)\}/g, (match, n) => (n - 1 in values ? values[n - 1] : match));
 
   const render = (candidates) => {
     const chosen = hidden.value;
@@ -40,12 +41,12 @@ document.addEventListener("DOMContentLoaded", () => {
       row.dataset.personId = c.id;
       const slot = (name) => row.querySelector(`[data-slot=${name}]`);
       slot("name").textContent = c.name;
-      slot("birth_year").textContent = c.birth_year ? format(text("born"), { year: c.birth_year }) : "";
+      slot("birth_year").textContent = c.birth_year ? format(text("born"), [c.birth_year]) : "";
       slot("hometown").textContent = c.hometown;
       slot("id_number").textContent = c.id_number;
-      slot("stays").textContent = format(text("stays"), { count: c.stays });
+      slot("stays").textContent = format(text("stays"), [c.stays]);
       slot("last").textContent = c.last_admitted_on
-        ? format(text("last"), { admitted: c.last_admitted_on, left: c.last_left_on || text("present") })
+        ? format(text("last"), [c.last_admitted_on, c.last_left_on || text("present")])
         : "";
       slot("reason_label").textContent = c.reason_label;
       if (c.same_id_number) {
