@@ -59,11 +59,11 @@ TARGETS = {
     "region_seconds": 2.0,
     # A 10,000-row intake ledger (see benchmarks/imports.py): read and checked for the preview,
     # then read, checked and written in one transaction. CPU time on this machine: about 1.7 s
-    # and 7.5 s (the per-row path took ~39 s). Each row cleaned once, history values unprepared
-    # when plain, shared strings read without openpyxl objects: CPU on a loaded machine 11.5 ->
-    # 9.4 s (preview) and 25.9 -> 18.7 s (commit), about a fifth and 28 % less. What is left:
-    # the one full_clean per row, openpyxl's cell parsing, the ORM's bulk_create of persons
-    # and stays; the commit is still above 5 s, its target stays at 10 s.
+    # and 7.5 s (the per-row path took ~39 s). Each row cleaned once and history values not
+    # prepared when plain: the commit's CPU about 15-28 % less (measured on a loaded machine:
+    # 19-26 s -> 16.6-18.7 s under profiling-free runs). What is left: the one full_clean per
+    # row, openpyxl's cell parsing (this file's strings are inline), the ORM's bulk_create of
+    # persons and stays; the commit is still above 5 s, so its target stays at 10 s.
     "import_10000_preview_seconds": 5.0,
     "import_10000_commit_seconds": 10.0,
 }
