@@ -126,3 +126,15 @@ def test_the_stored_pdf_prints_them(demo_2024, users, tmp_path):
     assert "本表在存在已确认问题的情况下定稿" in text
     assert "已确认的问题" in text and "报送时间已到，按现状报送，明年更正。" in text
     assert str(users["supervisor"]) in text
+
+
+def test_the_sheet_prints_them(demo_2024, users):
+    from performance.rendering import render_xlsx
+
+    evaluation_finalise(
+        framework=demo_2024, acting_user=users["supervisor"], acknowledgements=_texts(demo_2024)
+    )
+    sheet = render_xlsx(evaluation_report(demo_2024)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert "已确认的问题（本表在存在已确认问题的情况下定稿）" in cells
+    assert sum("确认说明：报送时间已到" in c and str(users["supervisor"]) in c for c in cells) == 2
