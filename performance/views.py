@@ -368,7 +368,16 @@ def _acknowledge_form(
     if evaluation.pk:
         for a in FindingAcknowledgement.objects.filter(evaluation=evaluation):
             kept[f"{a.code}|{a.subject}"] = a.text
-    return AcknowledgeForm(errors=report.errors, initial_texts=kept)
+    # What was typed before a refused finalising comes back, over what was kept before.
+    returned = request.session.pop(_ack_draft_key(framework), None) or {}
+    kept.update(returned)
+    form = AcknowledgeForm(errors=report.errors, initial_texts=kept)
+    form.returned = bool(returned)
+    return form
+
+
+def _ack_draft_key(framework: Framework) -> str:
+    return f"performance:acknowledgements:{framework.pk}"
 
 
 def _filename(framework: Framework, suffix: str) -> str:
@@ -461,6 +470,11 @@ def evaluation_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, _validation_message(error))
+        if acknowledgements:
+            # Refused: nothing is saved, but what the head wrote is offered again on the page.
+            request.session[_ack_draft_key(framework)] = {
+                key: text for key, text in acknowledgements.items() if text
+            }
     else:
         messages.success(
             request,

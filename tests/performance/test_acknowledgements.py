@@ -105,13 +105,22 @@ def test_the_page_takes_the_acknowledgements_and_prints_them(demo_2024, users, c
 def test_a_missing_text_on_the_page_is_refused_by_name(demo_2024, client_for):
     form = AcknowledgeForm(errors=compute_report(demo_2024).errors)
     first = next(iter(form.keys))
-    response = client_for("supervisor").post(
+    head = client_for("supervisor")
+    response = head.post(
         reverse("performance:finalise", args=[demo_2024.pk]),
         {"acknowledge": "1", first: "按现状报送。"},
         follow=True,
     )
-    assert "尚未确认" in response.content.decode()
+    page = response.content.decode()
+    assert "尚未确认" in page
     assert not Evaluation.objects.get(framework=demo_2024).is_final
+    assert not FindingAcknowledgement.objects.exists()
+    # What was typed is not lost: the refused page offers it again, once.
+    assert page.count("按现状报送。") == 1
+    assert f'name="{first}"' in page
+    assert 'data-testid="acknowledge" open' in page
+    again = head.get(reverse("performance:form", args=[demo_2024.pk]))
+    assert "按现状报送。" not in again.content.decode()
 
 
 @needs_poppler
