@@ -465,11 +465,17 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 # --- visits planned and due ----------------------------------------------------------------
 
 
+# The visits due are a list built from two kinds of line (selectors.visits_due), sorted in Python.
+DUE_COLUMNS = SortableColumns(
+    child="child.name", township=("child.township", "child.village"), date="on"
+)
+
+
 @permission_required("minors.view_visit", raise_exception=True)
 def visits_due(request: HttpRequest) -> HttpResponse:
     """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
     state = request.GET.get("state", "")
-    page_obj = _page(request, selectors.visits_due(request.user, state=state))
+    page_obj = _page(request, selectors.visits_due(request.user, state=state), DUE_COLUMNS)
     _log_list(request, Visit, page_obj)
     return render(
         request,

@@ -11,6 +11,7 @@ before they reach the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django import forms
@@ -155,11 +156,18 @@ class Sorting:
     fields: tuple[str, ...]
     keys: frozenset[str]
 
-    def apply(self, queryset: models.QuerySet) -> models.QuerySet:
+    def apply(self, queryset: models.QuerySet | list) -> models.QuerySet | list:
         """The queryset in this order; with no key, in the order it already has (the one its
-        indexes are built for). The key breaks ties, so that paging never repeats a row."""
+        indexes are built for). The key breaks ties, so that paging never repeats a row.
+        A list built in Python (its fields are then attribute paths, e.g. ``child.name``) is
+        sorted stably, its own order breaking ties."""
         if not self.key:
             return queryset
+        if isinstance(queryset, list):
+            getters = [attrgetter(f) for f in self.fields]
+            return sorted(
+                queryset, key=lambda row: [g(row) for g in getters], reverse=self.descending
+            )
         order = [
             models.F(f).desc(nulls_last=True)
             if self.descending

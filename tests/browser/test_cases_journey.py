@@ -4,6 +4,8 @@ departure, and sees the board change."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.navigation import nav_link
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -12,7 +14,7 @@ def test_it_takes_an_unidentified_person_from_the_door_to_home(users, login, pag
     page.goto(f"{live_server.url}/cases/board/")
     expect(page.get_by_test_id("present-count")).to_have_text("0")
 
-    page.locator("nav.mainnav").get_by_role("link", name="入站登记").click()
+    nav_link(page, "入站登记").click()
     page.get_by_label("身份不明（临时编号）").check()
     page.fill("#id_description", "中等身材，短发，穿蓝色外套")
     page.select_option("#id_source", "police")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cases.models import StayExtension
+from tests.browser.navigation import nav_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +35,7 @@ def test_the_head_reads_the_dashboard_and_approves_an_extension(demo, login, pag
         "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
     )
     login("supervisor", "demo-journey-pass")
-    page.locator("nav.mainnav").get_by_role("link", name="领导驾驶舱").click()
+    nav_link(page, "领导驾驶舱").click()
     expect(page.locator("h1")).to_contain_text("领导驾驶舱")
 
     # Every chart is drawn by ECharts (an SVG in its element), its table beside it.
@@ -88,7 +89,7 @@ def test_the_bureau_and_the_finance_officer_see_their_charts_drawn(demo, login, 
     page.goto(f"{live_server.url}/performance/monitoring/")
     expect(page.get_by_test_id("monitoring-indicators")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "monitoring.png"), full_page=True)
-    page.locator("nav.mainnav").get_by_role("link", name="各站对比").click()
+    nav_link(page, "各站对比").click()
     expect(page.locator("[data-chart][data-drawn=true] svg").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "region.png"), full_page=True)
     assert not problems, problems

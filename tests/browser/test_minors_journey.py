@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from minors.models import CounsellingSession, MandatoryReport
 from minors.services import minor_case_open_for_stay
 from rescue_station.models import AccessLog
+from tests.browser.navigation import nav_link
 from tests.minors.conftest import create_stay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,7 @@ def test_a_minors_worker_records_counselling_and_a_mandatory_report(
     case = minor_case_open_for_stay(stay=stay, acting_user=users["station_staff"])
     login("minors_worker")
 
-    page.get_by_role("navigation").get_by_role("link", name="站内未成年人").click()
+    nav_link(page, "站内未成年人").click()
     page.get_by_role("link", name="林小雨").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("林小雨")
 
@@ -42,7 +43,7 @@ def test_a_minors_worker_records_counselling_and_a_mandatory_report(
     expect(page.locator(".messages")).to_contain_text("强制报告已登记")
     expect(page.get_by_test_id("timeline")).to_contain_text("HT-2026-031")
 
-    page.get_by_role("navigation").get_by_role("link", name="强制报告").click()
+    nav_link(page, "强制报告").click()
     expect(page.get_by_role("table")).to_contain_text("HT-2026-031")
     expect(page.get_by_test_id("overdue-reports")).to_have_count(0)
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.navigation import nav_link
 from tests.performance.conftest import demo_2024, seed_budget, seed_metrics  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def test_a_finance_officer_writes_a_deviation_note_and_downloads_the_pdf(
     live_server,
 ):
     login("finance_officer")
-    page.locator("nav.mainnav").get_by_role("link", name="绩效自评").click()
+    nav_link(page, "绩效自评").click()
     shot(page, "index")
     page.get_by_role("link", name="2024", exact=True).click()
     shot(page, "framework")
@@ -115,11 +116,11 @@ def test_a_station_head_finalises_the_form_as_it_stands_with_the_errors_acknowle
     page.get_by_test_id("finalise-acknowledged").click()
     expect(page.locator(".messages")).to_contain_text("尚未确认")
     expect(page.get_by_test_id("status")).to_have_text("草稿")
-    page.get_by_test_id("acknowledge").locator("summary").click()
-    for i in range(2):
-        page.get_by_test_id("acknowledge").locator("textarea").nth(i).fill(
-            "报送期限已到，按现状报送。"
-        )
+    # The refused page comes back open, with what was written kept; the second is written now.
+    expect(page.get_by_test_id("acknowledge")).to_have_attribute("open", "")
+    expect(boxes.first).to_have_value("报送期限已到，按现状报送。")
+    expect(boxes.nth(1)).to_have_value("")
+    boxes.nth(1).fill("报送期限已到，按现状报送。")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("finalise-acknowledged").click()
     expect(page.get_by_test_id("status")).to_have_text("已定稿")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from minors.models import Child, Visit
+from tests.browser.navigation import nav_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def test_a_worker_plans_a_visit_sees_it_due_and_records_it_done(
     planned_day = today + timedelta(days=3)
     login("minors_worker")
 
-    page.get_by_role("navigation").get_by_role("link", name="儿童台账").click()
+    nav_link(page, "儿童台账").click()
     page.get_by_role("link", name="周小禾").click()
     page.get_by_role("link", name="计划走访").click()
     page.fill("#id_planned_on", planned_day.isoformat())
@@ -36,7 +37,7 @@ def test_a_worker_plans_a_visit_sees_it_due_and_records_it_done(
     expect(planned).to_contain_text(planned_day.isoformat())
     expect(planned).to_contain_text("已计划")
 
-    page.get_by_role("navigation").get_by_role("link", name="待走访").click()
+    nav_link(page, "待走访").click()
     row = page.get_by_test_id("visits-due").locator("tbody tr", has_text="周小禾")
     expect(row).to_contain_text("已计划")
     expect(row).to_contain_text(f"计划日期 {planned_day.isoformat()}")
@@ -58,7 +59,7 @@ def test_a_worker_plans_a_visit_sees_it_due_and_records_it_done(
     expect(page.get_by_test_id("planned-visits")).to_contain_text("暂无计划")
     expect(page.locator("section.card").nth(1)).to_contain_text("监护情况稳定，学习正常。")
 
-    page.get_by_role("navigation").get_by_role("link", name="待走访").click()
+    nav_link(page, "待走访").click()
     expect(page.get_by_test_id("visits-due")).not_to_contain_text("周小禾")
 
     visit = Visit.objects.get(child=child)

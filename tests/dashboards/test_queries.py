@@ -73,7 +73,7 @@ def _more(station: Station, n: int) -> None:
         adjusted=Decimal("5000.00"),
         description=f"增{n}",
     )
-    Expenditure.objects.create(line=extra, date=today, amount=Decimal(1), voucher_no="x")
+    Expenditure.objects.create(line=extra, date=today, amount=Decimal(1), voucher_no=f"x{n}")
 
 
 @pytest.mark.parametrize(("role", "name", "args"), PAGES, ids=[p[1] for p in PAGES])
@@ -122,7 +122,7 @@ def _framework_and_budget(station: Station, n: int) -> None:
         function_class=FunctionClass.objects.get(code="2082002"),
         adjusted=Decimal("1000.00"),
     )
-    Expenditure.objects.create(line=line, date=today, amount=Decimal(n + 1), voucher_no="v")
+    Expenditure.objects.create(line=line, date=today, amount=Decimal(n + 1), voucher_no=f"v{n}")
 
 
 def test_more_stations_add_no_query_to_the_stations_side_by_side(

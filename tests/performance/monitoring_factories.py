@@ -76,4 +76,6 @@ def budget_line(station, year: int, adjusted: str, paid: list[tuple[date, str]])
         adjusted=D(adjusted),
     )
     for n, (day, amount) in enumerate(paid):
-        Expenditure.objects.create(line=line, date=day, amount=D(amount), voucher_no=f"V{n}")
+        Expenditure.objects.create(
+            line=line, date=day, amount=D(amount), voucher_no=f"V{line.pk}-{n}"
+        )

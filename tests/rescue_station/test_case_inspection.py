@@ -27,7 +27,7 @@ from cases.models import (
     Ticket,
 )
 from minors import views as minors_views
-from minors.models import Activity, Child, MandatoryReport
+from minors.models import Activity, Child, MandatoryReport, Visit, VisitStatus
 from minors.services import minor_case_open_for_stay
 from performance.services import framework_create
 from rescue_station.models import AccessLog
@@ -57,6 +57,7 @@ RECORD_OF_PREFIX = {
         "report": "report",
         "child": "child",
         "activity": "activity",
+        "visit": "visit",
     },
 }
 # The other URL arguments: every value each view knows.
@@ -155,6 +156,12 @@ def records(station, users, settings, tmp_path) -> dict:
         ),
         "child": child,
         "activity": activity,
+        "visit": Visit.objects.create(
+            child=child,
+            status=VisitStatus.PLANNED,
+            planned_on=timezone.localdate() + timedelta(days=3),
+            worker=users["minors_worker"],
+        ),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from operator import attrgetter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -65,7 +66,12 @@ def test_each_header_sorts_its_list_both_ways(lists):
                 sorted_page = client.get(url, {"sort": asked})
                 assert sorted_page.status_code == 200, (url, asked)
                 page = sorted_page.context["page_obj"]
-                order = page.paginator.object_list.query.order_by
+                rows = page.paginator.object_list
+                if isinstance(rows, list):  # a list built in Python (the visits due)
+                    values = [attrgetter(page.sorting.fields[0])(row) for row in rows]
+                    assert values == sorted(values, reverse=asked.startswith("-")), (url, asked)
+                    continue
+                order = rows.query.order_by
                 first = order[0]
                 assert isinstance(first, OrderBy) and first.descending == asked.startswith("-")
                 assert first.expression.name == page.sorting.fields[0], (url, asked)

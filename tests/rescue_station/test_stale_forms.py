@@ -120,6 +120,10 @@ NOT_EDITS = {
     "changed after the preview (test_versions)",
     "performance:finalise": "finalising: one transaction, the evaluation row locked",
     "performance:reopen": "reopening: refused unless final, the evaluation row locked",
+    "budget:expenditure_void": "a decision with its reason: refused once voided "
+    "(tests/budget/test_expenditure_rules.py)",
+    "performance:indicator_weight_fix": "one proposed weight, posted with the line's version: "
+    "refused from a stale page and once final (tests/performance/test_weight_fix.py)",
 }
 
 
