@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both set up what they need first.
-.PHONY: run test setup bench
+.PHONY: run test setup bench load
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -22,3 +22,7 @@ test:
 # Speed and memory targets (not part of the test suite): see benchmarks/__main__.py.
 bench: setup
 	DEBUG=true .venv/bin/python -m benchmarks
+
+# A bounded load test of gunicorn on 127.0.0.1 (PostgreSQL, then SQLite): see benchmarks/load.py.
+load: setup
+	.venv/bin/python -m benchmarks.load $(LOAD_ARGS)
