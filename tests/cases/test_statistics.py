@@ -383,3 +383,9 @@ def test_the_demo_2024_totals_are_the_seeds(station, freeze_today):
         "cases.street_patrols": 156,
         "cases.street_persons_assisted": 780,
     }
+
+
+def test_it_is_a_fixed_number_of_queries(station, march, django_assert_max_num_queries):
+    """One grouped query a table, one for the months, one a metric group of the figures."""
+    with django_assert_max_num_queries(11):
+        station_statistics(station, date(2024, 1, 1), date(2024, 12, 31))
