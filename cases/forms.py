@@ -20,6 +20,7 @@ from rescue_station.query import DB_INT_MAX, BoundedChoicesMixin, SearchField
 from rescue_station.uploads import PhotoValidator
 from rescue_station.validators import normalise_id_number, validate_id_number
 
+from . import statistics
 from .models import (
     BelongingsItem,
     CareInstitution,
@@ -543,6 +544,12 @@ class StayFilterForm(forms.Form):
         ],
         required=False,
     )
+    # The stays behind a row of the station's statistics (cases.statistics), e.g. by_age:60_plus.
+    row = forms.ChoiceField(label=_("Statistics row"), choices=(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["row"].choices = [("", _("All")), *statistics.row_choices()]
 
 
 class PeriodFilterForm(forms.Form):

@@ -13,6 +13,7 @@ from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
 from rescue_station.models import Station
 
+from . import statistics
 from .models import (
     ExitType,
     ExtensionStatus,
@@ -116,6 +117,8 @@ def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> Quer
         stays = stays.filter(left_at__isnull=True)
     elif filters.get("present") == "no":
         stays = stays.filter(left_at__isnull=False)
+    if filters.get("row"):
+        stays = statistics.filter_row(stays, filters["row"], filters.get("end"))
     return stays.order_by("-admitted_at", "-pk")
 
 

@@ -15,4 +15,5 @@ class DashboardsConfig(AppConfig):
         ("dashboards:staff", _("Today's work"), "cases.add_stay"),
         ("dashboards:finance", _("Finance overview"), "budget.change_budgetline"),
         ("dashboards:region", _("Stations side by side"), "rescue_station.view_dashboard"),
+        ("dashboards:statistics", _("Statistics"), "rescue_station.view_statistics"),
     ]

@@ -3,16 +3,23 @@ works in (or the user's stations, side by side), never another."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from rescue_station.query import year_param
+from cases import statistics as cases_statistics
+from cases.statistics import Statistics
+from rescue_station.query import BadQuery, year_param
 from rescue_station.scoping import current_station, user_stations
 from rescue_station.selectors import local_today
+from rescue_station.spreadsheets import workbook_response
 
-from . import selectors
+from . import selectors, station_statistics
 
 
 def _year(request: HttpRequest) -> int:
@@ -91,3 +98,66 @@ def region_station(request: HttpRequest, code: str) -> HttpResponse:
         "dashboards/region_station.html",
         {"overview": selectors.overview(request.user, station, local_today(), _year(request))},
     )
+
+
+def _statistics(request: HttpRequest) -> tuple[station_statistics.PeriodForm, Statistics | None]:
+    """The period asked for (this year when none) and the current station's statistics of it;
+    None when the period cannot be one (the form says why)."""
+    form = station_statistics.PeriodForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    start, end = form.cleaned_data["period"]
+    return form, cases_statistics.station_statistics(current_station(request), start, end)
+
+
+@permission_required("rescue_station.view_statistics", raise_exception=True)
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The station's statistics of a year or a period, each number linked to its stays."""
+    form, stats = _statistics(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "years": station_statistics.years(),
+        "year": form.cleaned_data.get("year") if stats else None,
+        # The dates as typed, so that a refused period can be corrected where it was typed.
+        "start": request.GET.get("start", ""),
+        "end": request.GET.get("end", ""),
+    }
+    if stats is not None:
+        context.update(station_statistics.context(stats, request.user))
+        context.update(
+            start=stats.start.isoformat(),
+            end=stats.end.isoformat(),
+            query=urlencode({"start": stats.start.isoformat(), "end": stats.end.isoformat()}),
+            linked=request.user.has_perm("cases.view_stay"),
+        )
+        if context["year"] is None and (stats.start, stats.end) == (
+            date(stats.start.year, 1, 1),
+            date(stats.start.year, 12, 31),
+        ):
+            context["year"] = stats.start.year
+    return render(request, "dashboards/statistics.html", context, status=200 if stats else 400)
+
+
+@permission_required("rescue_station.view_statistics", raise_exception=True)
+def statistics_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The statistics as the form a station files: XLSX or PDF, filled in by the reader."""
+    form, stats = _statistics(request)
+    if stats is None:
+        raise BadQuery(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    signed = {
+        "filled_by": request.user.get_full_name() or request.user.get_username(),
+        "filled_on": local_today(),
+    }
+    if fmt == "xlsx":
+        workbook = station_statistics.render_xlsx(stats, **signed)
+        return workbook_response(workbook, station_statistics.filename(stats, "xlsx"))
+    if fmt != "pdf":
+        raise Http404
+    response = HttpResponse(
+        station_statistics.render_pdf(stats, **signed), content_type="application/pdf"
+    )
+    name = station_statistics.filename(stats, "pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"statistics.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response

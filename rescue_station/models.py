@@ -168,6 +168,8 @@ class Station(Plausible):
         verbose_name_plural = _("stations")
         permissions = [
             ("view_dashboard", _("Can view dashboards")),
+            # The station's statistics of its assistance work: figures, not persons' records.
+            ("view_statistics", _("Can view the station's statistics")),
             # Granted per user by an administrator, never by a role (roles.RESERVED): it opens
             # every read page of the cases and minors apps, and every such read is logged.
             ("inspect_cases", _("Can inspect persons' records (cases and minors)")),

@@ -47,14 +47,17 @@ ROLE_RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 
 # Custom permissions (declared in a model's Meta.permissions) that a role holds besides the above.
 ROLE_EXTRA: dict[str, list[str]] = {
+    # The statistics of the assistance work: the staff who file them, the head, the bureau.
+    Role.STATION_STAFF: ["rescue_station.view_statistics"],
     Role.SUPERVISOR: [
+        "rescue_station.view_statistics",
         "cases.approve_extension",
         "performance.finalise_evaluation",
         "performance.reopen_evaluation",
         "rescue_station.view_dashboard",
         "rescue_station.view_accesslog",
     ],
-    Role.BUREAU_SUPERVISOR: ["rescue_station.view_dashboard"],
+    Role.BUREAU_SUPERVISOR: ["rescue_station.view_dashboard", "rescue_station.view_statistics"],
     Role.FINANCE_OFFICER: ["rescue_station.view_dashboard"],
 }
 
@@ -65,6 +68,7 @@ RESERVED = {
     "finalise_evaluation",
     "reopen_evaluation",
     "view_dashboard",
+    "view_statistics",
     "view_accesslog",
     "inspect_cases",
 }

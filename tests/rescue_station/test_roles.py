@@ -80,7 +80,7 @@ APP_ACTIONS = {
     "bureau_supervisor": {"budget": {"view"}, "performance": {"view"}},
 }
 EXTRAS = {
-    "station_staff": set(),
+    "station_staff": {"rescue_station.view_statistics"},
     "minors_worker": set(),
     "finance_officer": {"rescue_station.view_dashboard"},
     "supervisor": {
@@ -89,8 +89,9 @@ EXTRAS = {
         "performance.reopen_evaluation",
         "rescue_station.view_dashboard",
         "rescue_station.view_accesslog",
+        "rescue_station.view_statistics",
     },
-    "bureau_supervisor": {"rescue_station.view_dashboard"},
+    "bureau_supervisor": {"rescue_station.view_dashboard", "rescue_station.view_statistics"},
 }
 
 
