@@ -420,7 +420,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     # Back to where the decision was made (the stay, or the station head's inbox).
     back = safe_next(request, reverse("cases:stay_detail", args=[extension.stay_id]))
     if decision not in ("approve", "refuse"):
-        # Anything but the two buttons' values changes nothing (it used to count as a refusal).
+        # Anything but the two buttons' values is neither decision: it changes nothing.
         messages.error(request, _("Choose to approve or to refuse the extension."))
         return redirect(back)
     try:

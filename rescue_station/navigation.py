@@ -1,7 +1,7 @@
 """The navigation bar: each app declares its entries in its AppConfig's ``nav_items``.
 
 An entry is ``(url name, label, permission)``; a user sees the entries whose permission they hold
-(``None``: every logged-in user). Entries whose URL does not exist yet are left out.
+(``None``: every logged-in user). Entries whose URL does not resolve are left out.
 
 The bar shows an app's entries in one menu named by the app's ``nav_group`` (its verbose name
 unless it says otherwise; ``""``: its entries stand on their own), so that the bar of the role

@@ -201,7 +201,7 @@ def compute_for_stations(
     """The named metrics of each station, ``{station id: {key: value}}``.
 
     A group registered for many stations runs once for all of them, grouped by station; any other
-    group runs once per station (test metrics and groups not converted yet).
+    group (``register``, ``register_group``: the tests' metrics) runs once per station.
     """
     return Memo(stations).values(keys, start, end)
 

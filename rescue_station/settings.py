@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "budget",
     "performance",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from budget import api
-from budget.demo import load
 from budget.models import Nature, Project
 from budget.selectors import rows_by_function
+from demo.budget import load
 from rescue_station import registry
 from rescue_station.formatting import yuan_to_wan
 
@@ -77,7 +77,7 @@ def test_the_demo_mid_year_projects_carry_their_printed_figures(demo):
     projects = projects.with_executed()
     assert {p.name: str(yuan_to_wan(p.executed)) for p in projects} == SEED_MIDYEAR_EXECUTED
     assert sum(p.allocated for p in projects) == Decimal("4064000.00")
-    # The ledger's own carried forward: 406.4 − 381.12 (the report prints 25.39, see budget.demo).
+    # The ledger's own carried forward: 406.4 − 381.12 (the report prints 25.39, see demo.budget).
     carried = sum(p.allocated - p.executed for p in projects)
     assert yuan_to_wan(carried) == Decimal("25.28")
 

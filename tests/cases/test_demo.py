@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from cases import demo
 from cases.models import Stay
+from demo import cases as demo
+from demo.stations import demo_users
 from rescue_station import registry
-from rescue_station.demo import demo_users
 from rescue_station.registry import format_value
 
 SEED = {

@@ -130,8 +130,8 @@ def test_it_counts_a_refused_request_as_no_intake(users, make_stay, station, fre
 
 
 def test_the_demo_has_refused_requests_that_are_no_intakes(station, freeze_today):
-    from cases import demo
-    from rescue_station.demo import demo_users
+    from demo import cases as demo
+    from demo.stations import demo_users
 
     freeze_today(date(2026, 11, 26))
     demo.load(station=station, users=demo_users(station), today=date(2026, 11, 26))

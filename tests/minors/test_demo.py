@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from minors import demo
+from demo import minors as demo
 from minors.models import CounsellingSession, MandatoryReport, MinorCase
 from minors.services import minor_case_open_for_stay
 from rescue_station import registry

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from performance import demo, selectors
+from demo import performance as demo
+from performance import selectors
 from rescue_station import registry
 from rescue_station.registry import Kind, Spec
 

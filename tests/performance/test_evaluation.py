@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from demo.seed_2024 import INDICATORS_2024
 from performance.models import Framework
-from performance.seed_2024 import INDICATORS_2024
 from performance.selectors import compute_report
 
 from .seed_figures import ACTUALS_2024, SCORES_2024
@@ -138,7 +138,7 @@ def test_the_command_refuses_an_unknown_station_or_year(demo_2024):
 def test_the_demo_loads_twice_without_duplicates(demo_2024, station, users):
     from datetime import date
 
-    from performance import demo
+    from demo import performance as demo
 
     demo.load(station=station, users=users, today=date(2026, 11, 26))
     assert Framework.objects.filter(station=station).count() == 3

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
+from demo import stations as demo
 from performance.models import Framework
 from performance.monitoring_report import compute_monitoring
 from performance.selectors import compute_report
-from rescue_station import demo
 
 TODAY = date(2026, 11, 26)
 

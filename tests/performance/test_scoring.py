@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 
 from budget.api import BASIC, Amounts
+from demo.seed_2024 import DECLARED_2024, INDICATORS_2024
 from performance import scoring
 from performance.scoring import Comparator as C
 from performance.scoring import Line, ScoringError, Tier
-from performance.seed_2024 import DECLARED_2024, INDICATORS_2024
 
 from .seed_figures import ACTUALS_2024, block_2024
 

@@ -217,7 +217,7 @@ def test_adopt_takes_over_a_demo_database_made_before_the_markers(station, users
 def test_every_demo_record_has_its_creation_row_in_the_history(settings):
     from simple_history.manager import HistoryManager
 
-    from rescue_station.demo import DEMO_APPS, _path_to_station
+    from demo.stations import DEMO_APPS, _path_to_station
 
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO())

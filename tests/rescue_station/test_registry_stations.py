@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Person, Stay, StreetPatrol
-from rescue_station import demo, registry
+from demo import stations as demo
+from rescue_station import registry
 from rescue_station.models import Station
 from tests.cases.conftest import at
 

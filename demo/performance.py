@@ -12,21 +12,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rescue_station.demo import delete_files_on_commit, demo_user
-from rescue_station.models import Station, User
-from rescue_station.roles import Role
-
-from .demo_text import (
+from demo.seed_2024 import DECLARED_2024, INDICATORS_2024
+from demo.stations import delete_files_on_commit, demo_user
+from demo.text import (
     ACHIEVED_GOALS_2024,
     BUDGET_NOTES_2025,
     EXPECTED_GOALS_2024,
     NOTES_2025,
     SECTIONS_2024,
 )
-from .models import Evaluation, Framework, Indicator, ReportSection
-from .seed_2024 import DECLARED_2024, INDICATORS_2024
-from .selectors import compute_report, evaluation_for
-from .services import (
+from performance.models import Evaluation, Framework, Indicator, ReportSection
+from performance.selectors import compute_report, evaluation_for
+from performance.services import (
     evaluation_ensure,
     evaluation_finalise,
     framework_create,
@@ -35,6 +32,8 @@ from .services import (
     indicator_save,
     report_sections_set,
 )
+from rescue_station.models import Station, User
+from rescue_station.roles import Role
 
 SATISFACTION = "生活无着流浪乞讨救助对象及未成年人满意度"
 # 2025: the printed table's 满意度指标 line weighed 20 where 10 was declared; corrected here, and

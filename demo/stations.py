@@ -1,11 +1,11 @@
 """The demo data set: the Zhuzhou station, one user per role, and each app's records.
 
-Each app that has demo records provides ``<app>/demo.py`` with
+Each domain app that has demo records has its module here, ``demo/<app>.py``, with
 ``load(*, station, users, today) -> None`` (idempotent: it creates what is missing and nothing
 twice) and ``reset(*, station) -> None`` (deletes that app's records of the station, and their
 stored files); it may also provide ``finish(*, station, users, today) -> None``, run once every
-app has loaded, for acts that read the figures of all of them (finalising a year's report). Apps
-are loaded in ``INSTALLED_APPS`` order and reset in the reverse order.
+app has loaded, for acts that read the figures of all of them (finalising a year's report). The
+modules are loaded in the order of ``DEMO_APPS`` and reset in the reverse order.
 
 The demo changes only what it made, and marks what it made (``Station.is_demo``, ``User.is_demo``):
 ``load_demo`` is documented, so it will be run on a real station's database by mistake, where a
@@ -31,14 +31,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.manager import HistoryManager
 
-from .audit import save_audited
-from .models import AccessLog, Station, User
-from .roles import Role
-from .services import membership_grant, roles_sync, user_set_role
+from rescue_station.audit import save_audited
+from rescue_station.models import AccessLog, Station, User
+from rescue_station.roles import Role
+from rescue_station.services import membership_grant, roles_sync, user_set_role
 
-# The apps whose demo records get their creation row in the history (rescue_station's own demo
-# records, the station and users, are saved one by one with their history already).
-DEMO_APPS = {"cases", "minors", "budget", "performance"}
+# The apps with a demo module here, in load order (the minors' demo takes its stays from the
+# cases' demo). Their demo records get their creation row in the history
+# (rescue_station's own demo records, the station and users, are saved one by one with their
+# history already).
+DEMO_APPS = ("cases", "minors", "budget", "performance")
 DEMO_CREATION_REASON = "demo data"
 
 STATION = {
@@ -86,16 +88,7 @@ class DemoLoad:
 
 
 def app_demo_modules() -> list[ModuleType]:
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name == "rescue_station":
-            continue
-        try:
-            modules.append(import_module(f"{config.name}.demo"))
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.demo":
-                raise
-    return modules
+    return [import_module(f"demo.{label}") for label in DEMO_APPS]
 
 
 def demo_user(users: Mapping[str, User], role: str) -> User:

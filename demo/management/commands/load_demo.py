@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from rescue_station import demo
+from demo import stations
 from rescue_station.selectors import local_today
 
 
@@ -45,12 +45,12 @@ class Command(BaseCommand):
                 "database, or add --allow-without-debug if you mean it."
             )
         try:
-            loaded = demo.load(today=local_today(), reset=reset, adopt=adopt)
-        except demo.DemoRefused as error:
+            loaded = stations.load(today=local_today(), reset=reset, adopt=adopt)
+        except stations.DemoRefused as error:
             raise CommandError(str(error)) from error
         if loaded.left_alone:
             stand_ins = ", ".join(
-                f"{name} by {demo.demo_user(loaded.users, name).username}"
+                f"{name} by {stations.demo_user(loaded.users, name).username}"
                 for name in loaded.left_alone
             )
             self.stderr.write(

@@ -16,11 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import ExitType, Gender, Source, Stay
-from rescue_station.demo import demo_user
-from rescue_station.models import Station, User
-from rescue_station.roles import Role
-
-from .models import (
+from demo.stations import demo_user
+from minors.models import (
     Activity,
     ActivityKind,
     AssessmentResult,
@@ -42,7 +39,9 @@ from .models import (
     VisitOccasion,
     VisitStatus,
 )
-from .selectors import policy_for
+from minors.selectors import policy_for
+from rescue_station.models import Station, User
+from rescue_station.roles import Role
 
 
 @dataclass(frozen=True)

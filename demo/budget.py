@@ -20,11 +20,10 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from budget.models import BudgetLine, Expenditure, FunctionClass, FundingSource, Nature, Project
+from budget.reference import ensure_reference_data
 from rescue_station.formatting import wan_to_yuan
 from rescue_station.models import Station
-
-from .models import BudgetLine, Expenditure, FunctionClass, FundingSource, Nature, Project
-from .reference import ensure_reference_data
 
 P, U, J = Nature.PERSONNEL, Nature.PUBLIC, Nature.PROJECT
 

@@ -21,12 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from PIL import Image, ImageDraw
 
-from rescue_station.demo import delete_files_on_commit, demo_user
-from rescue_station.models import Station
-from rescue_station.roles import Role
-from rescue_station.validators import id_check_digit
-
-from .models import (
+from cases.models import (
     BelongingsItem,
     Campaign,
     CareInstitution,
@@ -55,7 +50,11 @@ from .models import (
     TracingPolicy,
     TracingResult,
 )
-from .services import age_on, person_identify
+from cases.services import age_on, person_identify
+from demo.stations import delete_files_on_commit, demo_user
+from rescue_station.models import Station
+from rescue_station.roles import Role
+from rescue_station.validators import id_check_digit
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEED_YEAR = 2024
