@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from cases import demo, selectors
+from cases import selectors
 from cases.models import Person, StreetPatrol, TracingEffort
 from cases.statistics import (
     PeriodError,
@@ -20,8 +20,9 @@ from cases.statistics import (
     station_statistics,
     statistics_period,
 )
+from demo import cases as demo
+from demo.stations import demo_users
 from rescue_station import registry
-from rescue_station.demo import demo_users
 
 MARCH = (date(2024, 3, 1), date(2024, 3, 31))
 TODAY = date(2024, 4, 10)
