@@ -137,8 +137,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     years = selectors.station_years(station, _today())
     filters = forms.ProjectFilterForm(request.GET or None, years=years)
     projects = (
-        Project.objects.for_user(request.user)
-        .for_station(station)
+        Project.objects.for_user_at(request.user, station)
         .select_related("function_class")
         .with_executed()
         .order_by("-year", "name")
@@ -239,8 +238,7 @@ def line_list(request: HttpRequest) -> HttpResponse:
     years = selectors.station_years(station, _today())
     filters = forms.LineFilterForm(request.GET or None, years=years)
     lines = (
-        BudgetLine.objects.for_user(request.user)
-        .for_station(station)
+        BudgetLine.objects.for_user_at(request.user, station)
         .select_related("source", "function_class", "project")
         .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
     )
@@ -351,8 +349,7 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
     years = selectors.station_years(station, _today())
     filters = forms.ExpenditureFilterForm(request.GET or None, years=years)
     expenditures = (
-        Expenditure.objects.for_user(request.user)
-        .for_station(station)
+        Expenditure.objects.for_user_at(request.user, station)
         .select_related("line__function_class", "line__project", "line__source", "voided_by")
         .order_by("-date", "-pk")
     )

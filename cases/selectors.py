@@ -1,4 +1,5 @@
-"""Reads of the cases app: always through the user's stations (StationScopedQuerySet.for_user)."""
+"""Reads of the cases app: always through the user's stations (StationScopedQuerySet.for_user,
+and for_user_at for the station worked in)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,10 @@ def stays_readable(user: Any) -> QuerySet[Stay]:
     """The stays the user may read, in the user's stations: all of them with the stays' view
     permission; with the minors' permission alone, only minors' stays (the minors' social worker
     reads the stay her case is about, not the adults' in the station)."""
-    stays = Stay.objects.for_user(user)
+    return _readable_by(user, Stay.objects.for_user(user))
+
+
+def _readable_by(user: Any, stays: QuerySet[Stay]) -> QuerySet[Stay]:
     if user.has_perm("cases.view_stay"):
         return stays
     if can_see_minors(user):
@@ -55,8 +59,7 @@ def stays_readable(user: Any) -> QuerySet[Stay]:
 def stays_for(user: Any, station: Station) -> QuerySet[Stay]:
     """The stays of the station the user works in (and only those the user may read)."""
     return (
-        stays_readable(user)
-        .filter(station=station)
+        _readable_by(user, Stay.objects.for_user_at(user, station))
         .select_related("person", "station")
         .prefetch_related("extensions")
     )
@@ -316,7 +319,7 @@ def tickets_listed(filters: dict[str, Any], now: datetime) -> QuerySet[Ticket]:
 
 
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:
-    return Person.objects.for_user(user).filter(station=station)
+    return Person.objects.for_user_at(user, station)
 
 
 # ---- the returning person, found while the clerk types the intake

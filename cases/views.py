@@ -689,8 +689,7 @@ def _record_list(
     newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
     records = (
         (records if records is not None else model.objects.all())
-        .for_user(request.user)
-        .filter(station=station)
+        .for_user_at(request.user, station)
         .order_by(newest, "-pk")
     )
     if form.is_valid():
@@ -776,7 +775,7 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
             helped="helped_in_place",
             brought="brought_in",
         ),
-        areas=GatheringArea.objects.for_user(request.user).filter(station=current_station(request)),
+        areas=GatheringArea.objects.for_user_at(request.user, current_station(request)),
     )
 
 
@@ -848,7 +847,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_safetycheck", raise_exception=True)
 def safety_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    incidents = SafetyIncident.objects.for_user(request.user).filter(station=station)[:50]
+    incidents = SafetyIncident.objects.for_user_at(request.user, station)[:50]
     return _record_list(
         request,
         SafetyCheck,
@@ -892,12 +891,10 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_longstay", raise_exception=True)
 def long_stay_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    institutions = CareInstitution.objects.for_user(request.user).filter(station=station)
-    inspections = (
-        Inspection.objects.for_user(request.user)
-        .filter(institution__station=station)
-        .select_related("institution")[:20]
-    )
+    institutions = CareInstitution.objects.for_user_at(request.user, station)
+    inspections = Inspection.objects.for_user_at(request.user, station).select_related(
+        "institution"
+    )[:20]
     candidates = list(selectors.long_stay_candidates(request.user, station))
     return _record_list(
         request,

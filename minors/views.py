@@ -120,6 +120,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     cases = selectors.case_list(
         request.user,
+        current_station(request),
         q=search_param(request),
         reason=g.get("reason", ""),
         status=g.get("status", ""),
@@ -127,7 +128,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     overdue = list(
         selectors.cases_missing_report(
-            MinorCase.objects.for_user(request.user), now=timezone.now()
+            MinorCase.objects.for_user_at(request.user, current_station(request)),
+            now=timezone.now(),
         ).select_related("stay__person", "child")
     )
     page_obj = _page(request, cases, CASE_COLUMNS)
@@ -295,11 +297,15 @@ REPORT_COLUMNS = SortableColumns(
 @permission_required("minors.view_mandatoryreport", raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.report_list(
-        request.user, q=search_param(request), late=request.GET.get("late") == "1"
+        request.user,
+        current_station(request),
+        q=search_param(request),
+        late=request.GET.get("late") == "1",
     )
     overdue = list(
         selectors.cases_missing_report(
-            MinorCase.objects.for_user(request.user), now=timezone.now()
+            MinorCase.objects.for_user_at(request.user, current_station(request)),
+            now=timezone.now(),
         ).select_related("stay__person", "child")
     )
     page_obj = _page(request, reports, REPORT_COLUMNS)
@@ -330,6 +336,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     children = selectors.child_list(
         request.user,
+        current_station(request),
         q=search_param(request),
         category=g.get("category", ""),
         risk=g.get("risk", ""),
@@ -338,7 +345,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     )
     page_obj = _page(request, children, CHILD_COLUMNS)
     without_intervention = selectors.children_without_intervention(
-        Child.objects.for_user(request.user)
+        Child.objects.for_user_at(request.user, current_station(request))
     )
     _log_list(request, Child, page_obj, without_intervention)
     return render(
@@ -348,7 +355,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "categories": ChildCategory.choices,
             "risks": RiskLevel.choices,
-            "townships": selectors.townships(request.user),
+            "townships": selectors.townships(request.user, current_station(request)),
             "today": selectors.core_selectors.local_today(),
             "without_intervention": without_intervention,
         },
@@ -475,7 +482,11 @@ DUE_COLUMNS = SortableColumns(
 def visits_due(request: HttpRequest) -> HttpResponse:
     """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
     state = request.GET.get("state", "")
-    page_obj = _page(request, selectors.visits_due(request.user, state=state), DUE_COLUMNS)
+    page_obj = _page(
+        request,
+        selectors.visits_due(request.user, current_station(request), state=state),
+        DUE_COLUMNS,
+    )
     _log_list(request, Visit, page_obj)
     return render(
         request,
@@ -550,7 +561,9 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         request,
         "minors/activity_calendar.html",
         {
-            "weeks": selectors.activity_month(request.user, year=year, month=month, kind=kind),
+            "weeks": selectors.activity_month(
+                request.user, current_station(request), year=year, month=month, kind=kind
+            ),
             "first": first,
             "previous": previous,
             "following": following,
@@ -578,6 +591,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     activities = selectors.activity_list(
         request.user,
+        current_station(request),
         q=search_param(request),
         kind=g.get("kind", ""),
         year=str(year_param(request)) if g.get("year") else "",
