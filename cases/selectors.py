@@ -26,11 +26,6 @@ from .models import (
 )
 
 
-def today() -> date:
-    # Through the core module's attribute so that tests can freeze it.
-    return core_selectors.local_today()
-
-
 def can_see_minors(user: Any) -> bool:
     """Minors' identities are shown only to roles that read the minors' records."""
     return user.has_perm("minors.view_minorcase")
@@ -174,7 +169,7 @@ class BoardRow:
 
 def board(user: Any, station: Station) -> list[BoardRow]:
     """Everyone in the station now, longest stay first, with the flags staff act on."""
-    day = today()
+    day = core_selectors.local_today()
     now = timezone.now()
     identity = can_see_minors(user)
     policy = tracing_policy(station)
@@ -289,7 +284,7 @@ def months_before(day: date, months: int) -> date:
 def long_stay_candidates(user: Any, station: Station) -> QuerySet[Stay]:
     """Persons in the station longer than the station's long-stay months with no long-stay
     record yet: they are due for hukou registration, special-hardship enrolment, placement."""
-    since = months_before(today(), station.long_stay_months)
+    since = months_before(core_selectors.local_today(), station.long_stay_months)
     return (
         stays_for(user, station)
         .present()
