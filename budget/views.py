@@ -23,7 +23,7 @@ from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_response
-from rescue_station.query import SortableColumns
+from rescue_station.query import YEAR_MIN, SortableColumns, year_max, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     ImportResult,
@@ -41,10 +41,12 @@ from .models import NATURE_OFFICIAL, NATURE_ORDER, BudgetLine, Expenditure, Proj
 
 
 def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
+    """The year asked for (400 unless from 1900 to next year) and the years the selector
+    offers: the station's years within those bounds, and the year asked for."""
+    year = year_param(request)
     years = selectors.station_years(station, core_selectors.local_today())
-    form = forms.YearForm(request.GET, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data["year"] else None
-    return year or core_selectors.local_today().year, years
+    years = sorted({y for y in years if YEAR_MIN <= y <= year_max()} | {year}, reverse=True)
+    return year, years
 
 
 def _page(

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from rescue_station.query import year_param
+from rescue_station.query import figures_year_max, year_options, year_param
 from rescue_station.scoping import current_station, user_stations
 from rescue_station.selectors import local_today
 
@@ -16,8 +16,9 @@ from . import selectors
 
 
 def _year(request: HttpRequest) -> int:
-    """The year asked for (400 when it cannot be one); a year to come shows this year's figures."""
-    return min(year_param(request), local_today().year)
+    """The year asked for: 400 unless a year from 1900 to this one (a year to come has no
+    figures yet)."""
+    return year_param(request, last=figures_year_max())
 
 
 @permission_required("cases.approve_extension", raise_exception=True)
@@ -60,7 +61,7 @@ def finance(request: HttpRequest) -> HttpResponse:
         "dashboards/finance.html",
         {
             "finance": selectors.finance(request.user, station, year, today),
-            "years": list(range(today.year, today.year - 5, -1)),
+            "years": year_options(shown=year),
         },
     )
 
@@ -75,7 +76,7 @@ def region(request: HttpRequest) -> HttpResponse:
         "dashboards/region.html",
         {
             "region": selectors.region(request.user, year, today),
-            "years": list(range(today.year, today.year - 5, -1)),
+            "years": year_options(shown=year),
         },
     )
 

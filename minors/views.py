@@ -26,7 +26,16 @@ from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_results
-from rescue_station.query import SortableColumns, month_param, search_param, year_param
+from rescue_station.query import (
+    YEAR_MIN,
+    SortableColumns,
+    figures_year_max,
+    month_param,
+    search_param,
+    year_max,
+    year_options,
+    year_param,
+)
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import pickers, selectors, services
@@ -547,6 +556,8 @@ child_record_add.required_permission = lambda pk, kind: (  # type: ignore[attr-d
 
 # --- activities ------------------------------------------------------------------------------
 
+FIRST_YEAR = 2024  # the first year of the minors' records: the year selectors start there
+
 
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_calendar(request: HttpRequest) -> HttpResponse:
@@ -565,8 +576,9 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
                 request.user, current_station(request), year=year, month=month, kind=kind
             ),
             "first": first,
-            "previous": previous,
-            "following": following,
+            # No link to a month whose year the page would refuse.
+            "previous": previous if previous.year >= YEAR_MIN else None,
+            "following": following if following.year <= year_max() else None,
             "kind": kind,
             "kinds": ActivityKind.choices,
             "today": today,
@@ -589,12 +601,13 @@ ACTIVITY_COLUMNS = SortableColumns(
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
+    year = year_param(request) if g.get("year") else None  # absent: every year
     activities = selectors.activity_list(
         request.user,
         current_station(request),
         q=search_param(request),
         kind=g.get("kind", ""),
-        year=str(year_param(request)) if g.get("year") else "",
+        year=str(year) if year else "",
     )
     return render(
         request,
@@ -602,7 +615,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": _page(request, activities, ACTIVITY_COLUMNS),
             "kinds": ActivityKind.choices,
-            "years": range(selectors.core_selectors.local_today().year, 2023, -1),
+            "years": year_options(year_max(), first=FIRST_YEAR, shown=year),
         },
     )
 
@@ -660,7 +673,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     """The year's minors figures with the definition of each (what the reports are built from)."""
     station = current_station(request)
     today = selectors.core_selectors.local_today()
-    year = min(year_param(request), today.year)  # a year to come has no figures yet
+    year = year_param(request, last=figures_year_max())  # a year to come has no figures yet
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     keys = [m.key for m in registry.all_metrics() if m.key.startswith("minors.")]
     values = registry.compute_many(keys, station, start, end)
@@ -677,6 +690,6 @@ def figures(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "year": year,
-            "years": range(today.year, 2023, -1),
+            "years": year_options(first=FIRST_YEAR, shown=year),
         },
     )
