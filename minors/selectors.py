@@ -256,7 +256,7 @@ def children_without_intervention(children: QuerySet[Child]) -> QuerySet[Child]:
 
 
 def activity_list(
-    user: Any, station: Station, *, q: str = "", kind: str = "", year: str = ""
+    user: Any, station: Station, *, q: str = "", kind: str = "", year: int | None = None
 ) -> QuerySet[Activity]:
     activities = Activity.objects.for_user_at(user, station).annotate(named=Count("children"))
     if q:
@@ -265,8 +265,8 @@ def activity_list(
         )
     if kind:
         activities = activities.filter(kind=kind)
-    if year.isdigit():
-        activities = activities.filter(held_on__year=int(year))
+    if year is not None:
+        activities = activities.filter(held_on__year=year)
     return activities.order_by("-held_on", "-pk")
 
 

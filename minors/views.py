@@ -607,7 +607,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         current_station(request),
         q=search_param(request),
         kind=g.get("kind", ""),
-        year=str(year) if year else "",
+        year=year,
     )
     return render(
         request,
