@@ -23,7 +23,7 @@ from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_response
-from rescue_station.query import SortableColumns
+from rescue_station.query import YEAR_MIN, SortableColumns, year_max, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
     ImportResult,
@@ -40,15 +40,13 @@ from .consistency import TOTAL_LINE, budget_findings
 from .models import NATURE_OFFICIAL, NATURE_ORDER, BudgetLine, Expenditure, Project
 
 
-def _today() -> date:
-    return core_selectors.local_today()
-
-
 def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
-    years = selectors.station_years(station, _today())
-    form = forms.YearForm(request.GET, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data["year"] else None
-    return year or _today().year, years
+    """The year asked for (400 unless from 1900 to next year) and the years the selector
+    offers: the station's years within those bounds, and the year asked for."""
+    year = year_param(request)
+    years = selectors.station_years(station, core_selectors.local_today())
+    years = sorted({y for y in years if YEAR_MIN <= y <= year_max()} | {year}, reverse=True)
+    return year, years
 
 
 def _page(
@@ -98,7 +96,7 @@ EXPENDITURE_COLUMNS = SortableColumns(
 def execution(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     year, years = _year(request, station)
-    today = _today()
+    today = core_selectors.local_today()
     block = selectors.budget_block(station=station, year=year)
     total = selectors.ExecutionRow(TOTAL_LINE, *selectors.amounts_tuple(block.total))
     share_on = min(today, date(year, 12, 31))
@@ -124,7 +122,7 @@ def execution(request: HttpRequest) -> HttpResponse:
 def execution_export(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     year, _years = _year(request, station)
-    workbook = sheets.execution_workbook(station, year, _today())
+    workbook = sheets.execution_workbook(station, year, core_selectors.local_today())
     return workbook_response(workbook, f"{station.name}{year}年度预算执行情况表.xlsx")
 
 
@@ -134,11 +132,10 @@ def execution_export(request: HttpRequest) -> HttpResponse:
 @permission_required("budget.view_project", raise_exception=True)
 def project_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    years = selectors.station_years(station, _today())
+    years = selectors.station_years(station, core_selectors.local_today())
     filters = forms.ProjectFilterForm(request.GET or None, years=years)
     projects = (
-        Project.objects.for_user(request.user)
-        .for_station(station)
+        Project.objects.for_user_at(request.user, station)
         .select_related("function_class")
         .with_executed()
         .order_by("-year", "name")
@@ -188,7 +185,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("budget.add_project", raise_exception=True)
 def project_create(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    form = forms.ProjectForm(request.POST or None, station=station, initial={"year": _today().year})
+    form = forms.ProjectForm(
+        request.POST or None, station=station, initial={"year": core_selectors.local_today().year}
+    )
     if request.method == "POST" and form.is_valid():
         project = save_through(
             form,
@@ -236,11 +235,10 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("budget.view_budgetline", raise_exception=True)
 def line_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    years = selectors.station_years(station, _today())
+    years = selectors.station_years(station, core_selectors.local_today())
     filters = forms.LineFilterForm(request.GET or None, years=years)
     lines = (
-        BudgetLine.objects.for_user(request.user)
-        .for_station(station)
+        BudgetLine.objects.for_user_at(request.user, station)
         .select_related("source", "function_class", "project")
         .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
     )
@@ -299,7 +297,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def line_create(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     form = forms.BudgetLineForm(
-        request.POST or None, station=station, initial={"year": _today().year}
+        request.POST or None, station=station, initial={"year": core_selectors.local_today().year}
     )
     if request.method == "POST" and form.is_valid():
         line = save_through(
@@ -348,11 +346,10 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("budget.view_expenditure", raise_exception=True)
 def expenditure_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    years = selectors.station_years(station, _today())
+    years = selectors.station_years(station, core_selectors.local_today())
     filters = forms.ExpenditureFilterForm(request.GET or None, years=years)
     expenditures = (
-        Expenditure.objects.for_user(request.user)
-        .for_station(station)
+        Expenditure.objects.for_user_at(request.user, station)
         .select_related("line__function_class", "line__project", "line__source", "voided_by")
         .order_by("-date", "-pk")
     )
@@ -386,7 +383,7 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
 @permission_required("budget.add_expenditure", raise_exception=True)
 def expenditure_create(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    initial: dict[str, Any] = {"date": _today()}
+    initial: dict[str, Any] = {"date": core_selectors.local_today()}
     line_id = request.GET.get("line", "")
     if line_id.isdigit():
         initial["line"] = int(line_id)

@@ -1,6 +1,6 @@
 """What waits for someone in the cases app today: the dashboards' inboxes read these.
 
-Every read goes through the user's stations (``for_user``) and one station; each function is a
+Every read is of the station worked in (``for_user_at``); each function is a
 fixed number of queries whatever the number of records.
 """
 
@@ -29,8 +29,8 @@ LENGTH_BANDS: tuple[tuple[str, int, int | None], ...] = (
 def pending_extensions(user: Any, station: Station) -> QuerySet[StayExtension]:
     """Extensions asked for and not decided yet, oldest first, with their stay and person."""
     return (
-        StayExtension.objects.for_user(user)
-        .filter(stay__station=station, status=ExtensionStatus.PENDING)
+        StayExtension.objects.for_user_at(user, station)
+        .filter(status=ExtensionStatus.PENDING)
         .select_related("stay__person", "stay__station", "requested_by")
         .order_by("requested_at", "pk")
     )
@@ -38,27 +38,22 @@ def pending_extensions(user: Any, station: Station) -> QuerySet[StayExtension]:
 
 def overdue_tickets(user: Any, station: Station, now: datetime) -> QuerySet[Ticket]:
     """Tickets not handled whose deadline has passed, the most overdue first."""
-    return (
-        Ticket.objects.for_user(user)
-        .filter(station=station)
-        .overdue(now)
-        .order_by("deadline", "pk")
-    )
+    return Ticket.objects.for_user_at(user, station).overdue(now).order_by("deadline", "pk")
 
 
 def tickets_due(user: Any, station: Station, day: date, now: datetime) -> QuerySet[Ticket]:
     """Tickets not handled whose deadline falls on ``day`` (local date) and has not passed."""
     return (
-        Ticket.objects.for_user(user)
-        .filter(station=station, handled_at__isnull=True, deadline__date=day, deadline__gte=now)
+        Ticket.objects.for_user_at(user, station)
+        .filter(handled_at__isnull=True, deadline__date=day, deadline__gte=now)
         .order_by("deadline", "pk")
     )
 
 
 def patrols_between(user: Any, station: Station, start: date, end: date) -> QuerySet[StreetPatrol]:
     return (
-        StreetPatrol.objects.for_user(user)
-        .filter(station=station, patrol_date__range=(start, end))
+        StreetPatrol.objects.for_user_at(user, station)
+        .filter(patrol_date__range=(start, end))
         .order_by("patrol_date", "pk")
     )
 

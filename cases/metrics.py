@@ -166,14 +166,9 @@ STAYS = {
 }
 
 
-def _today() -> date:
-    # Through the module attribute so that tests can freeze "today".
-    return selectors.local_today()
-
-
 @register_station_group("cases.stays", STAYS)
 def stay_metrics(stations: Sequence[Station], start: date, end: date) -> dict[int, Values]:
-    today = _today()
+    today = selectors.local_today()
     admitted = Q(admitted_on__gte=start, admitted_on__lte=end)
     left = Q(left_on__gte=start, left_on__lte=end)
     answered = Q(

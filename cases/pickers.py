@@ -36,7 +36,7 @@ def person_label(person: Person) -> str:
 
 def persons_pickable(user: Any, station: Station) -> QuerySet[Person]:
     """The persons of the station the user may choose, by name first."""
-    persons = Person.objects.for_user(user).filter(station=station)
+    persons = Person.objects.for_user_at(user, station)
     if not can_see_minors(user):
         persons = persons.annotate(
             hidden_minor=Exists(Stay.objects.filter(person=OuterRef("pk"), is_minor=True))
@@ -63,7 +63,7 @@ def institution_label(institution: CareInstitution) -> str:
 
 
 def institutions_pickable(user: Any, station: Station) -> QuerySet[CareInstitution]:
-    return CareInstitution.objects.for_user(user).filter(station=station).order_by("name", "pk")
+    return CareInstitution.objects.for_user_at(user, station).order_by("name", "pk")
 
 
 def institution_search(q: str) -> Q:

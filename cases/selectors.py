@@ -1,4 +1,5 @@
-"""Reads of the cases app: always through the user's stations (StationScopedQuerySet.for_user)."""
+"""Reads of the cases app: always through the user's stations (StationScopedQuerySet.for_user,
+and for_user_at for the station worked in)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,6 @@ from .models import (
 )
 
 
-def today() -> date:
-    # Through the core module's attribute so that tests can freeze it.
-    return core_selectors.local_today()
-
-
 def can_see_minors(user: Any) -> bool:
     """Minors' identities are shown only to roles that read the minors' records."""
     return user.has_perm("minors.view_minorcase")
@@ -45,7 +41,10 @@ def stays_readable(user: Any) -> QuerySet[Stay]:
     """The stays the user may read, in the user's stations: all of them with the stays' view
     permission; with the minors' permission alone, only minors' stays (the minors' social worker
     reads the stay her case is about, not the adults' in the station)."""
-    stays = Stay.objects.for_user(user)
+    return _readable_by(user, Stay.objects.for_user(user))
+
+
+def _readable_by(user: Any, stays: QuerySet[Stay]) -> QuerySet[Stay]:
     if user.has_perm("cases.view_stay"):
         return stays
     if can_see_minors(user):
@@ -56,8 +55,7 @@ def stays_readable(user: Any) -> QuerySet[Stay]:
 def stays_for(user: Any, station: Station) -> QuerySet[Stay]:
     """The stays of the station the user works in (and only those the user may read)."""
     return (
-        stays_readable(user)
-        .filter(station=station)
+        _readable_by(user, Stay.objects.for_user_at(user, station))
         .select_related("person", "station")
         .prefetch_related("extensions")
     )
@@ -174,7 +172,7 @@ class BoardRow:
 
 def board(user: Any, station: Station) -> list[BoardRow]:
     """Everyone in the station now, longest stay first, with the flags staff act on."""
-    day = today()
+    day = core_selectors.local_today()
     now = timezone.now()
     identity = can_see_minors(user)
     policy = tracing_policy(station)
@@ -289,7 +287,7 @@ def months_before(day: date, months: int) -> date:
 def long_stay_candidates(user: Any, station: Station) -> QuerySet[Stay]:
     """Persons in the station longer than the station's long-stay months with no long-stay
     record yet: they are due for hukou registration, special-hardship enrolment, placement."""
-    since = months_before(today(), station.long_stay_months)
+    since = months_before(core_selectors.local_today(), station.long_stay_months)
     return (
         stays_for(user, station)
         .present()
@@ -319,7 +317,7 @@ def tickets_listed(filters: dict[str, Any], now: datetime) -> QuerySet[Ticket]:
 
 
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:
-    return Person.objects.for_user(user).filter(station=station)
+    return Person.objects.for_user_at(user, station)
 
 
 # ---- the returning person, found while the clerk types the intake

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from rescue_station import selectors as core_selectors
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
@@ -132,7 +133,7 @@ def stay_list(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "page_obj": page_obj,
             "show_minors": selectors.can_see_minors(request.user),
-            "today": selectors.today(),
+            "today": core_selectors.local_today(),
         },
     )
 
@@ -141,10 +142,12 @@ def stay_list(request: HttpRequest) -> HttpResponse:
 def stay_export(request: HttpRequest) -> HttpResponse:
     _form, stays = _filtered(request)
     workbook = ledger.export_workbook(
-        stays, show_minors=selectors.can_see_minors(request.user), today=selectors.today()
+        stays,
+        show_minors=selectors.can_see_minors(request.user),
+        today=core_selectors.local_today(),
     )
     _log_export(request, Stay, workbook)
-    return workbook_response(workbook, f"救助记录-{selectors.today():%Y%m%d}.xlsx")
+    return workbook_response(workbook, f"救助记录-{core_selectors.local_today():%Y%m%d}.xlsx")
 
 
 # ---- intake
@@ -271,7 +274,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, stay: Stay, **forms_: Any) -> dict[str, Any]:
-    today = selectors.today()
+    today = core_selectors.local_today()
     data = None
     show_identity = selectors.can_see_minors(request.user) or not stay.is_minor
     context: dict[str, Any] = {
@@ -545,7 +548,7 @@ def stay_print(request: HttpRequest, pk: int, form: str, fmt: str = "html") -> H
         "title": PRINT_FORMS[form],
         "form_name": form,
         "pdf": fmt == "pdf",
-        "today": selectors.today(),
+        "today": core_selectors.local_today(),
         # The notice's sentence goes on after the reason (因……，根据……): no full stop inside.
         "refusal_clause": stay.refusal_reason.strip().rstrip("。.；;，, "),
     }
@@ -689,8 +692,7 @@ def _record_list(
     newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
     records = (
         (records if records is not None else model.objects.all())
-        .for_user(request.user)
-        .filter(station=station)
+        .for_user_at(request.user, station)
         .order_by(newest, "-pk")
     )
     if form.is_valid():
@@ -708,7 +710,7 @@ def _record_list(
         )
         _log_export(request, model, workbook)
         return workbook_response(
-            workbook, f"{model._meta.model_name}-{selectors.today():%Y%m%d}.xlsx"
+            workbook, f"{model._meta.model_name}-{core_selectors.local_today():%Y%m%d}.xlsx"
         )
     page_obj = _page(request, records, columns)
     rows = list(page_obj)
@@ -733,7 +735,9 @@ def _record_form(
     back: str,
 ) -> HttpResponse:
     station = current_station(request)
-    initial = {name: selectors.today() for name in DATE_DEFAULTS} if instance is None else None
+    initial = (
+        {name: core_selectors.local_today() for name in DATE_DEFAULTS} if instance is None else None
+    )
     form = form_class(request.POST or None, instance=instance, station=station, initial=initial)
     if request.method == "POST" and form.is_valid():
         m2m = {
@@ -776,7 +780,7 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
             helped="helped_in_place",
             brought="brought_in",
         ),
-        areas=GatheringArea.objects.for_user(request.user).filter(station=current_station(request)),
+        areas=GatheringArea.objects.for_user_at(request.user, current_station(request)),
     )
 
 
@@ -848,7 +852,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_safetycheck", raise_exception=True)
 def safety_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    incidents = SafetyIncident.objects.for_user(request.user).filter(station=station)[:50]
+    incidents = SafetyIncident.objects.for_user_at(request.user, station)[:50]
     return _record_list(
         request,
         SafetyCheck,
@@ -892,12 +896,10 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_longstay", raise_exception=True)
 def long_stay_list(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    institutions = CareInstitution.objects.for_user(request.user).filter(station=station)
-    inspections = (
-        Inspection.objects.for_user(request.user)
-        .filter(institution__station=station)
-        .select_related("institution")[:20]
-    )
+    institutions = CareInstitution.objects.for_user_at(request.user, station)
+    inspections = Inspection.objects.for_user_at(request.user, station).select_related(
+        "institution"
+    )[:20]
     candidates = list(selectors.long_stay_candidates(request.user, station))
     return _record_list(
         request,

@@ -90,8 +90,7 @@ def _year_start(day: date) -> date:
 
 def framework_of(user: Any, station: Station, year: int) -> Framework | None:
     return (
-        Framework.objects.for_user(user)
-        .for_station(station)
+        Framework.objects.for_user_at(user, station)
         .filter(year=year)
         .select_related("station")
         .prefetch_related("indicators")
@@ -418,8 +417,8 @@ def inbox(user: Any, station: Station, today: date, now: datetime) -> list[Inbox
 def evaluations_to_finalise(user: Any, station: Station, today: date) -> list[Evaluation]:
     """Draft self-evaluations of years that have ended."""
     return list(
-        Evaluation.objects.for_user(user)
-        .filter(framework__station=station, framework__year__lt=today.year)
+        Evaluation.objects.for_user_at(user, station)
+        .filter(framework__year__lt=today.year)
         .exclude(status=Evaluation.Status.FINAL)
         .select_related("framework")
         .order_by("-framework__year")
@@ -689,8 +688,8 @@ def region(user: Any, year: int, today: date) -> Region:
     as_of = default_as_of(year, today)
     stations = list(user_stations(user).order_by("region_code", "code"))
     frameworks: QuerySet[Framework] = (
-        Framework.objects.for_user(user)
-        .filter(year=year, station__in=stations)
+        Framework.objects.for_stations(stations)
+        .filter(year=year)
         .select_related("station")
         .prefetch_related("indicators")
     )

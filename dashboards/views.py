@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import statistics as cases_statistics
 from cases.statistics import Statistics
-from rescue_station.query import BadQuery, year_param
+from rescue_station.query import BadQuery, figures_year_max, year_options, year_param
 from rescue_station.scoping import current_station, user_stations
 from rescue_station.selectors import local_today
 from rescue_station.spreadsheets import workbook_response
@@ -23,8 +23,9 @@ from . import selectors, station_statistics
 
 
 def _year(request: HttpRequest) -> int:
-    """The year asked for (400 when it cannot be one); a year to come shows this year's figures."""
-    return min(year_param(request), local_today().year)
+    """The year asked for: 400 unless a year from 1900 to this one (a year to come has no
+    figures yet)."""
+    return year_param(request, last=figures_year_max())
 
 
 @permission_required("cases.approve_extension", raise_exception=True)
@@ -67,7 +68,7 @@ def finance(request: HttpRequest) -> HttpResponse:
         "dashboards/finance.html",
         {
             "finance": selectors.finance(request.user, station, year, today),
-            "years": list(range(today.year, today.year - 5, -1)),
+            "years": year_options(shown=year),
         },
     )
 
@@ -82,7 +83,7 @@ def region(request: HttpRequest) -> HttpResponse:
         "dashboards/region.html",
         {
             "region": selectors.region(request.user, year, today),
-            "years": list(range(today.year, today.year - 5, -1)),
+            "years": year_options(shown=year),
         },
     )
 

@@ -23,7 +23,7 @@ class ReportsDue:
 
 def reports_due(user: Any, station: Station, now: datetime) -> ReportsDue:
     """Mandatory reports (强制报告) still to make in the station, within or past the deadline."""
-    cases = MinorCase.objects.for_user(user).for_station(station)
+    cases = MinorCase.objects.for_user_at(user, station)
     missing = cases.filter(harm_disclosed_at__isnull=False).exclude(
         Exists(MandatoryReport.objects.filter(case=OuterRef("pk")))
     )
@@ -34,8 +34,7 @@ def reports_due(user: Any, station: Station, now: datetime) -> ReportsDue:
 def minors_in_station(user: Any, station: Station) -> int:
     """Open cases of minors in the station now (their stay not ended)."""
     return (
-        MinorCase.objects.for_user(user)
-        .for_station(station)
+        MinorCase.objects.for_user_at(user, station)
         .filter(stay__isnull=False, stay__left_at__isnull=True)
         .count()
     )

@@ -9,10 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Stay
+from rescue_station import selectors as core_selectors
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
 from rescue_station.pickers import use_picker
-from rescue_station.plausible import local_today
 from rescue_station.query import BoundedChoicesMixin
 from rescue_station.roles import Role
 
@@ -185,7 +185,7 @@ class _VisitDoneFields:
 
     def clean_visited_on(self) -> date | None:
         day = self.cleaned_data.get("visited_on")
-        if day is not None and day > local_today():
+        if day is not None and day > core_selectors.local_today():
             raise forms.ValidationError(FUTURE_VISIT_DONE, code="date_in_future")
         return day
 
@@ -220,7 +220,7 @@ class VisitPlanForm(BoundedChoicesMixin, _StationWorkerForm):
 
     def clean_planned_on(self) -> date | None:
         day = self.cleaned_data.get("planned_on")
-        if day is not None and day < local_today():
+        if day is not None and day < core_selectors.local_today():
             raise forms.ValidationError(
                 _("A visit is planned for today or a later day."), code="planned_in_past"
             )

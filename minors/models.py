@@ -213,7 +213,7 @@ class MinorCase(Versioned):
         ordering = ["-opened_at", "-pk"]
         indexes = [
             models.Index(fields=["station", "opened_on"]),
-            # The case list's order, over the user's stations (selectors.case_list): its first
+            # The case list's order, in the station worked in (selectors.case_list): its first
             # page is read from the index's first entries however many cases there are.
             models.Index(fields=["-opened_at", "-id"], name="minorcase_list_order"),
         ]

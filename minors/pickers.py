@@ -19,7 +19,7 @@ def child_label(child: Child) -> str:
 
 
 def children_pickable(user: Any, station: Station) -> QuerySet[Child]:
-    return Child.objects.for_user(user).filter(station=station).order_by("name", "pk")
+    return Child.objects.for_user_at(user, station).order_by("name", "pk")
 
 
 def child_search(q: str) -> Q:

@@ -70,9 +70,11 @@ def _reported_late(reports: QuerySet[MandatoryReport]) -> Q:
     return condition
 
 
-def report_list(user: Any, *, q: str = "", late: bool = False) -> QuerySet[MandatoryReport]:
-    """The register of the user's stations, each report with ``is_late``."""
-    reports = MandatoryReport.objects.for_user(user).select_related(
+def report_list(
+    user: Any, station: Station, *, q: str = "", late: bool = False
+) -> QuerySet[MandatoryReport]:
+    """The register of the station worked in, each report with ``is_late``."""
+    reports = MandatoryReport.objects.for_user_at(user, station).select_related(
         "case__stay__person", "case__child"
     )
     if q:
@@ -84,9 +86,15 @@ def report_list(user: Any, *, q: str = "", late: bool = False) -> QuerySet[Manda
 
 
 def case_list(
-    user: Any, *, q: str = "", reason: str = "", status: str = "", overdue: bool = False
+    user: Any,
+    station: Station,
+    *,
+    q: str = "",
+    reason: str = "",
+    status: str = "",
+    overdue: bool = False,
 ) -> QuerySet[MinorCase]:
-    cases = MinorCase.objects.for_user(user).select_related("stay__person", "child")
+    cases = MinorCase.objects.for_user_at(user, station).select_related("stay__person", "child")
     if q:
         cases = cases.filter(
             Q(stay__person__name__icontains=q)
@@ -149,6 +157,7 @@ def case_timeline(case: MinorCase) -> list[TimelineEntry]:
 
 def child_list(
     user: Any,
+    station: Station,
     *,
     q: str = "",
     category: str = "",
@@ -157,7 +166,9 @@ def child_list(
     due: bool = False,
     today: date | None = None,
 ) -> QuerySet[Child]:
-    children = Child.objects.for_user(user).annotate(last_visit=Max("visits__visited_on"))
+    children = Child.objects.for_user_at(user, station).annotate(
+        last_visit=Max("visits__visited_on")
+    )
     if q:
         children = children.filter(
             Q(name__icontains=q) | Q(guardian_name__icontains=q) | Q(school__icontains=q)
@@ -193,20 +204,22 @@ class DueVisit:
         return DueState.OVERDUE if self.overdue else DueState.PLANNED
 
 
-def visits_due(user: Any, *, state: str = "", today: date | None = None) -> list[DueVisit]:
-    """The visits to make, in the user's stations: every planned visit (overdue once its day has
+def visits_due(
+    user: Any, station: Station, *, state: str = "", today: date | None = None
+) -> list[DueVisit]:
+    """The visits to make, in the station worked in: every planned visit (overdue once its day has
     passed) and every child whose visit interval has elapsed with no visit planned; the
     overdue first, then by day."""
     today = today or core_selectors.local_today()
     planned = (
-        Visit.objects.for_user(user)
+        Visit.objects.for_user_at(user, station)
         .planned()
         .select_related("child", "worker")
         .order_by("planned_on", "pk")
     )
     lines = [DueVisit(v.child, v, v.planned_on, v.planned_on < today) for v in planned]
     unplanned = (
-        Child.objects.for_user(user)
+        Child.objects.for_user_at(user, station)
         .filter(next_visit_due__lte=today)
         .exclude(Exists(Visit.objects.filter(child=OuterRef("pk"), status=VisitStatus.PLANNED)))
         .order_by("next_visit_due", "name", "pk")
@@ -225,9 +238,9 @@ def visits_done(child: Child) -> QuerySet[Visit]:
     return child.visits.done().select_related("worker").order_by("-visited_on", "-pk")
 
 
-def townships(user: Any) -> list[str]:
+def townships(user: Any, station: Station) -> list[str]:
     return list(
-        Child.objects.for_user(user)
+        Child.objects.for_user_at(user, station)
         .exclude(township="")
         .order_by("township")
         .values_list("township", flat=True)
@@ -242,16 +255,18 @@ def children_without_intervention(children: QuerySet[Child]) -> QuerySet[Child]:
     )
 
 
-def activity_list(user: Any, *, q: str = "", kind: str = "", year: str = "") -> QuerySet[Activity]:
-    activities = Activity.objects.for_user(user).annotate(named=Count("children"))
+def activity_list(
+    user: Any, station: Station, *, q: str = "", kind: str = "", year: int | None = None
+) -> QuerySet[Activity]:
+    activities = Activity.objects.for_user_at(user, station).annotate(named=Count("children"))
     if q:
         activities = activities.filter(
             Q(title__icontains=q) | Q(venue__icontains=q) | Q(partner__icontains=q)
         )
     if kind:
         activities = activities.filter(kind=kind)
-    if year.isdigit():
-        activities = activities.filter(held_on__year=int(year))
+    if year is not None:
+        activities = activities.filter(held_on__year=year)
     return activities.order_by("-held_on", "-pk")
 
 
@@ -262,13 +277,15 @@ class CalendarDay:
     activities: list[Activity] = field(default_factory=list)
 
 
-def activity_month(user: Any, *, year: int, month: int, kind: str = "") -> list[list[CalendarDay]]:
+def activity_month(
+    user: Any, station: Station, *, year: int, month: int, kind: str = ""
+) -> list[list[CalendarDay]]:
     """The month as weeks (Monday first) of days with their activities."""
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
     start = first - timedelta(days=first.weekday())
     end = last + timedelta(days=6 - last.weekday())
-    activities = Activity.objects.for_user(user).filter(held_on__range=(start, end))
+    activities = Activity.objects.for_user_at(user, station).filter(held_on__range=(start, end))
     if kind:
         activities = activities.filter(kind=kind)
     by_day: dict[date, list[Activity]] = {}

@@ -26,7 +26,16 @@ from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_results
-from rescue_station.query import SortableColumns, month_param, search_param, year_param
+from rescue_station.query import (
+    YEAR_MIN,
+    SortableColumns,
+    figures_year_max,
+    month_param,
+    search_param,
+    year_max,
+    year_options,
+    year_param,
+)
 from rescue_station.scoping import current_station, get_for_user_or_404
 
 from . import pickers, selectors, services
@@ -120,6 +129,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     cases = selectors.case_list(
         request.user,
+        current_station(request),
         q=search_param(request),
         reason=g.get("reason", ""),
         status=g.get("status", ""),
@@ -127,7 +137,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     overdue = list(
         selectors.cases_missing_report(
-            MinorCase.objects.for_user(request.user), now=timezone.now()
+            MinorCase.objects.for_user_at(request.user, current_station(request)),
+            now=timezone.now(),
         ).select_related("stay__person", "child")
     )
     page_obj = _page(request, cases, CASE_COLUMNS)
@@ -295,11 +306,15 @@ REPORT_COLUMNS = SortableColumns(
 @permission_required("minors.view_mandatoryreport", raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.report_list(
-        request.user, q=search_param(request), late=request.GET.get("late") == "1"
+        request.user,
+        current_station(request),
+        q=search_param(request),
+        late=request.GET.get("late") == "1",
     )
     overdue = list(
         selectors.cases_missing_report(
-            MinorCase.objects.for_user(request.user), now=timezone.now()
+            MinorCase.objects.for_user_at(request.user, current_station(request)),
+            now=timezone.now(),
         ).select_related("stay__person", "child")
     )
     page_obj = _page(request, reports, REPORT_COLUMNS)
@@ -330,6 +345,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     children = selectors.child_list(
         request.user,
+        current_station(request),
         q=search_param(request),
         category=g.get("category", ""),
         risk=g.get("risk", ""),
@@ -338,7 +354,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     )
     page_obj = _page(request, children, CHILD_COLUMNS)
     without_intervention = selectors.children_without_intervention(
-        Child.objects.for_user(request.user)
+        Child.objects.for_user_at(request.user, current_station(request))
     )
     _log_list(request, Child, page_obj, without_intervention)
     return render(
@@ -348,7 +364,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "categories": ChildCategory.choices,
             "risks": RiskLevel.choices,
-            "townships": selectors.townships(request.user),
+            "townships": selectors.townships(request.user, current_station(request)),
             "today": selectors.core_selectors.local_today(),
             "without_intervention": without_intervention,
         },
@@ -475,7 +491,11 @@ DUE_COLUMNS = SortableColumns(
 def visits_due(request: HttpRequest) -> HttpResponse:
     """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
     state = request.GET.get("state", "")
-    page_obj = _page(request, selectors.visits_due(request.user, state=state), DUE_COLUMNS)
+    page_obj = _page(
+        request,
+        selectors.visits_due(request.user, current_station(request), state=state),
+        DUE_COLUMNS,
+    )
     _log_list(request, Visit, page_obj)
     return render(
         request,
@@ -536,6 +556,8 @@ child_record_add.required_permission = lambda pk, kind: (  # type: ignore[attr-d
 
 # --- activities ------------------------------------------------------------------------------
 
+FIRST_YEAR = 2024  # the first year of the minors' records: the year selectors start there
+
 
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_calendar(request: HttpRequest) -> HttpResponse:
@@ -550,10 +572,13 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         request,
         "minors/activity_calendar.html",
         {
-            "weeks": selectors.activity_month(request.user, year=year, month=month, kind=kind),
+            "weeks": selectors.activity_month(
+                request.user, current_station(request), year=year, month=month, kind=kind
+            ),
             "first": first,
-            "previous": previous,
-            "following": following,
+            # No link to a month whose year the page would refuse.
+            "previous": previous if previous.year >= YEAR_MIN else None,
+            "following": following if following.year <= year_max() else None,
             "kind": kind,
             "kinds": ActivityKind.choices,
             "today": today,
@@ -576,11 +601,13 @@ ACTIVITY_COLUMNS = SortableColumns(
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
+    year = year_param(request) if g.get("year") else None  # absent: every year
     activities = selectors.activity_list(
         request.user,
+        current_station(request),
         q=search_param(request),
         kind=g.get("kind", ""),
-        year=str(year_param(request)) if g.get("year") else "",
+        year=year,
     )
     return render(
         request,
@@ -588,7 +615,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": _page(request, activities, ACTIVITY_COLUMNS),
             "kinds": ActivityKind.choices,
-            "years": range(selectors.core_selectors.local_today().year, 2023, -1),
+            "years": year_options(year_max(), first=FIRST_YEAR, shown=year),
         },
     )
 
@@ -646,7 +673,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     """The year's minors figures with the definition of each (what the reports are built from)."""
     station = current_station(request)
     today = selectors.core_selectors.local_today()
-    year = min(year_param(request), today.year)  # a year to come has no figures yet
+    year = year_param(request, last=figures_year_max())  # a year to come has no figures yet
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     keys = [m.key for m in registry.all_metrics() if m.key.startswith("minors.")]
     values = registry.compute_many(keys, station, start, end)
@@ -663,6 +690,6 @@ def figures(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "year": year,
-            "years": range(today.year, 2023, -1),
+            "years": year_options(first=FIRST_YEAR, shown=year),
         },
     )

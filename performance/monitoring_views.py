@@ -54,7 +54,7 @@ def monitoring_index(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     today = local_today()
     year = year_param(request)
-    frameworks = Framework.objects.for_user(request.user).for_station(station).order_by("-year")
+    frameworks = Framework.objects.for_user_at(request.user, station).order_by("-year")
     framework = next((f for f in frameworks if f.year == year), None)
     if framework is not None:
         return redirect(_page_url(framework, default_as_of(year, today)))

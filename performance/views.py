@@ -79,8 +79,7 @@ def _station_frameworks(request: HttpRequest, station) -> QuerySet[Framework]:
     """The station's frameworks for the index and the copy choice: the station (in each label),
     the evaluation and the number of lines come in the same query, whatever the number of years."""
     return (
-        Framework.objects.for_user(request.user)
-        .for_station(station)
+        Framework.objects.for_user_at(request.user, station)
         .select_related("station", "evaluation")
         .annotate(indicator_count=Count("indicators"))
         .order_by("-year")

@@ -51,13 +51,17 @@ class DateKind(StrEnum):
     PERIOD = "period"
 
 
-def local_today() -> date:
-    return timezone.localdate()
+def _selectors() -> Any:
+    """The core selectors, for their ``local_today`` (the one "today"), imported when called:
+    the models import this module and the selectors import the models."""
+    from . import selectors
+
+    return selectors
 
 
 def latest_planned(today: date | None = None) -> date:
     """The last day a planned date may fall on."""
-    today = today or local_today()
+    today = today or _selectors().local_today()
     try:
         return today.replace(year=today.year + PLANNED_YEARS_AHEAD)
     except ValueError:  # 29 February
@@ -90,7 +94,7 @@ def check_date(value: date | datetime | None, kind: DateKind = DateKind.HAPPENED
                 raise ValidationError(
                     _("This date and time is in the future."), code="date_in_future"
                 )
-        elif value > local_today():
+        elif value > _selectors().local_today():
             raise ValidationError(_("This date is in the future."), code="date_in_future")
         return
     day = value.date() if isinstance(value, datetime) else value

@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .selectors import local_today
+from . import selectors
 
 YEAR_MIN = 1900
 SEARCH_MAX_LENGTH = 100  # longer terms are cut: nobody types more, and SQLite refuses long LIKEs
@@ -35,7 +35,12 @@ class BadQuery(BadRequest):
 
 def year_max() -> int:
     """The last year a page may be asked for: next year (a plan drafted in December)."""
-    return local_today().year + 1
+    return selectors.local_today().year + 1
+
+
+def figures_year_max() -> int:
+    """The last year of a page of figures: this year (a year to come has none yet)."""
+    return selectors.local_today().year
 
 
 def bounded_int(raw: Any, *, minimum: int, maximum: int, message: str) -> int:
@@ -49,16 +54,41 @@ def bounded_int(raw: Any, *, minimum: int, maximum: int, message: str) -> int:
     return value
 
 
-def year_param(request: HttpRequest, name: str = "year", *, default: int | None = None) -> int:
-    """The year ``?year=`` (this year when absent); 400 unless a year from 1900 to next year."""
+def year_param(
+    request: HttpRequest,
+    name: str = "year",
+    *,
+    default: int | None = None,
+    last: int | None = None,
+) -> int:
+    """The year ``?year=`` (``default``, else this year, when absent): the one parser of a year
+    in a query string. 400 (``BadQuery``) unless a year from 1900 to ``last`` (next year unless
+    the page says otherwise: ``figures_year_max()`` for the pages of figures); the page's year
+    selector offers years of ``year_options`` (or others within the same bounds)."""
     raw = request.GET.get(name, "")
     if raw == "":
-        return default if default is not None else local_today().year
-    message = _("The year must be from %(min)s to %(max)s.") % {
-        "min": YEAR_MIN,
-        "max": year_max(),
-    }
-    return bounded_int(raw, minimum=YEAR_MIN, maximum=year_max(), message=message)
+        return default if default is not None else selectors.local_today().year
+    maximum = year_max() if last is None else last
+    message = _("The year must be from %(min)s to %(max)s.") % {"min": YEAR_MIN, "max": maximum}
+    return bounded_int(raw, minimum=YEAR_MIN, maximum=maximum, message=message)
+
+
+def year_options(
+    last: int | None = None,
+    *,
+    first: int | None = None,
+    count: int = 5,
+    shown: int | None = None,
+) -> list[int]:
+    """The years a year selector offers, newest first: from ``last`` (this year) back to
+    ``first`` (else ``count`` years), and the year ``shown`` when it is another: all of them
+    years that ``year_param`` accepts with the same ``last``."""
+    last = selectors.local_today().year if last is None else last
+    first = max(YEAR_MIN, last - count + 1 if first is None else first)
+    years = set(range(first, last + 1))
+    if shown is not None and YEAR_MIN <= shown <= last:
+        years.add(shown)
+    return sorted(years, reverse=True)
 
 
 def month_param(request: HttpRequest, name: str = "month", *, default: int) -> int:

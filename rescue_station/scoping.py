@@ -3,7 +3,10 @@
 Every model that belongs to a station uses ``StationScopedQuerySet`` (directly, or through a
 path such as ``stay__station`` for records that belong to a station through another record).
 Views fetch single objects with ``get_for_user_or_404`` so that another station's record answers
-404, exactly as a record that does not exist.
+404, exactly as a record that does not exist. Lists, exports, calendars and boards show the
+station being worked in: ``for_user_at(user, current_station(request))``. Pages that set several
+stations side by side (the dashboards' table, the bureau's region) take all of the user's
+stations: ``for_stations(user_stations(user))`` or ``for_user``.
 """
 
 from __future__ import annotations
@@ -46,6 +49,16 @@ class StationScopedQuerySet(models.QuerySet):
         """Only the records of the user's stations."""
         station_ids = user_stations(user).values("pk")
         return self.filter(**{f"{self._station_path()}__in": station_ids})
+
+    def for_user_at(self, user: User | Any, station: Station) -> StationScopedQuerySet:
+        """The records of the station the user works in now (``current_station(request)``),
+        and none when the user holds no membership there: the one narrowing of every list,
+        export, calendar and board.
+
+        It takes the user and the station rather than the request because the selectors that
+        build the lists are plain functions of both; a view passes ``current_station(request)``.
+        """
+        return self.for_user(user).for_station(station)
 
     def for_station(self, station: Station) -> StationScopedQuerySet:
         """Only the records of one station."""

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .forms import AccessLogFilterForm
 from .middleware import PENDING_POST, session_remaining
 from .paging import page_of
-from .query import BadQuery, SortableColumns, safe_next, year_param
+from .query import BadQuery, SortableColumns, figures_year_max, safe_next, year_options, year_param
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
     access_log_entries,
@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every metric of a year for each of the user's stations, side by side."""
     today = local_today()
-    year = min(year_param(request), today.year)  # a year to come shows this year's figures
+    year = year_param(request, last=figures_year_max())  # a year to come has no figures yet
     stations = list(user_stations(request.user))
     start, end = period_of_year(year, today)
     return render(
@@ -56,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "stations": stations,
             "rows": dashboard_matrix(stations, start, end),
             "year": year,
-            "years": list(range(today.year, today.year - 5, -1)),
+            "years": year_options(shown=year),
             "start": start,
             "end": end,
         },

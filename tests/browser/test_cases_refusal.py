@@ -13,9 +13,9 @@ def test_it_refuses_help_with_a_reason_and_prints_the_notice(
     users, station, login, page, live_server
 ):
     person = Person.objects.create(station=station, name="赵六", gender="male")
-    from cases.selectors import today
+    from rescue_station.selectors import local_today
 
-    day = today()
+    day = local_today()
     stay = Stay.objects.create(
         station=station,
         person=person,

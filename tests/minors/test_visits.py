@@ -140,7 +140,7 @@ def test_a_planned_visit_counts_in_no_figure(station, make_child, worker):
 # ---- the due list
 
 
-def test_the_due_list_shows_planned_and_overdue_visits_of_the_user_s_stations(
+def test_the_due_list_shows_planned_and_overdue_visits_of_the_station_worked_in(
     station, other_station, make_child, worker, today
 ):
     soon = make_child(station, name="小计划")
@@ -156,14 +156,14 @@ def test_the_due_list_shows_planned_and_overdue_visits_of_the_user_s_stations(
     visit_plan(child=late, planned_on=today - timedelta(days=2), acting_user=worker)
     visit_plan(child=elsewhere, planned_on=today + timedelta(days=1), acting_user=worker)
 
-    lines = visits_due(worker)
+    lines = visits_due(worker, station)
     assert [(line.child.name, line.state) for line in lines] == [
         ("小未排", "overdue"),
         ("小过期", "overdue"),
         ("小计划", "planned"),
     ]
     assert lines[2].visit.worker == worker and lines[2].on == today + timedelta(days=4)
-    assert [line.child.name for line in visits_due(worker, state="planned")] == ["小计划"]
+    assert [line.child.name for line in visits_due(worker, station, state="planned")] == ["小计划"]
 
 
 def test_a_child_with_a_visit_planned_is_not_listed_again_as_unplanned(
@@ -173,7 +173,9 @@ def test_a_child_with_a_visit_planned_is_not_listed_again_as_unplanned(
     child.next_visit_due = today - timedelta(days=3)
     child.save()
     visit_plan(child=child, planned_on=today + timedelta(days=1), acting_user=worker)
-    assert [(line.child, line.state) for line in visits_due(worker)] == [(child, "planned")]
+    assert [(line.child, line.state) for line in visits_due(worker, station)] == [
+        (child, "planned")
+    ]
 
 
 def test_the_due_page_labels_each_line_in_words(client_for, station, make_child, worker, today):

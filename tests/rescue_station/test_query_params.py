@@ -5,6 +5,7 @@ command refuses a period outside the years a record can have."""
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 from django import forms
@@ -12,16 +13,36 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from rescue_station.query import SEARCH_MAX_LENGTH, BoundedChoicesMixin, search_term
+from rescue_station.selectors import local_today
 
 HUGE = "1" + "0" * 30
 BAD_YEARS = [HUGE, "-1", "0", "9999", "abc", "2024.5", str(2**63)]
 YEAR_PAGES = [
     ("supervisor", "dashboard"),
     ("finance_officer", "dashboards:finance"),
+    ("supervisor", "dashboards:region"),
     ("supervisor", "minors:figures"),
     ("minors_worker", "minors:activities"),
     ("minors_worker", "minors:activity_list"),
     ("finance_officer", "performance:monitoring_index"),
+    ("finance_officer", "budget:execution"),
+    ("finance_officer", "budget:execution_export"),
+]
+# The pages of figures: a year to come has none, so it is refused as well.
+FIGURES_PAGES = [
+    ("supervisor", "dashboard"),
+    ("finance_officer", "dashboards:finance"),
+    ("supervisor", "dashboards:region"),
+    ("supervisor", "minors:figures"),
+]
+# The pages with a year selector (a <select name="year">).
+YEAR_SELECTOR_PAGES = [
+    ("supervisor", "dashboard"),
+    ("finance_officer", "dashboards:finance"),
+    ("supervisor", "dashboards:region"),
+    ("supervisor", "minors:figures"),
+    ("minors_worker", "minors:activity_list"),
+    ("finance_officer", "budget:execution"),
 ]
 SEARCH_PAGES = [
     ("station_staff", "cases:stay_list"),
@@ -49,6 +70,37 @@ def test_it_answers_400_with_a_short_message_to_a_year_that_cannot_be(
     response = client_for(role).get(reverse(url_name), {"year": year})
     assert response.status_code == 400, (url_name, year)
     assert "年份须在 1900 至" in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "url_name"), FIGURES_PAGES)
+def test_a_page_of_figures_answers_400_to_a_year_to_come(production, client_for, role, url_name):
+    this_year = local_today().year
+    response = client_for(role).get(reverse(url_name), {"year": this_year + 1})
+    assert response.status_code == 400
+    assert f"年份须在 1900 至 {this_year} 之间" in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "url_name"), YEAR_SELECTOR_PAGES)
+def test_a_year_selector_offers_only_years_its_page_accepts(client_for, role, url_name):
+    client = client_for(role)
+    page = client.get(reverse(url_name))
+    assert page.status_code == 200
+    select = re.search(r'<select[^>]*name="year"[^>]*>(.*?)</select>', page.content.decode(), re.S)
+    assert select, url_name
+    years = [y for y in re.findall(r'<option value="([^"]*)"', select.group(1)) if y]
+    assert years, url_name
+    for year in years:
+        assert client.get(reverse(url_name), {"year": year}).status_code == 200, (url_name, year)
+
+
+def test_the_calendar_has_no_link_to_a_month_it_would_refuse(client_for):
+    client = client_for("minors_worker")
+    last = local_today().year + 1
+    december = client.get(reverse("minors:activities"), {"year": last, "month": 12})
+    assert december.status_code == 200
+    assert f"?year={last + 1}" not in december.content.decode()
+    january = client.get(reverse("minors:activities"), {"year": 1900, "month": 1})
+    assert january.status_code == 200 and "?year=1899" not in january.content.decode()
 
 
 @pytest.mark.parametrize("month", [HUGE, "0", "13", "x"])
