@@ -34,6 +34,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 
 from rescue_station import registry
+from rescue_station import selectors as core_selectors
 from rescue_station.models import Station
 from rescue_station.query import YEAR_MIN, year_max
 
@@ -310,7 +311,7 @@ def counted_stays(station: Station, start: date, end: date) -> QuerySet[Stay]:
 
 
 def _grouped(stays: QuerySet[Stay], expression: Any, start: date, end: date) -> dict[str, Row]:
-    today = metrics._today()
+    today = core_selectors.local_today()
     rows = (
         stays.annotate(dim=expression)
         .values("dim")
@@ -361,7 +362,7 @@ def _unknown() -> tuple[str, str]:
 def _by_month(stays: QuerySet[Stay], start: date, end: date) -> Table:
     """One query: a stay's intake in the month it began, its nights in the months they fall in
     (the person-days rule applied to each month, so that the months add up to the period)."""
-    today = metrics._today()
+    today = core_selectors.local_today()
     months = months_of(start, end)
     aggregates = {}
     for i, (first, last) in enumerate(months):
@@ -389,7 +390,7 @@ def _by_month(stays: QuerySet[Stay], start: date, end: date) -> Table:
 
 
 def _special(stays: QuerySet[Stay], start: date, end: date, whole: Table) -> Table:
-    today = metrics._today()
+    today = core_selectors.local_today()
     admitted = Q(admitted_on__gte=start, admitted_on__lte=end)
     days = metrics.person_days_expression(start, end, today)
     groups = special_groups()
