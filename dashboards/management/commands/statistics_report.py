@@ -1,21 +1,13 @@
 import json
 import sys
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.statistics import PeriodError, station_statistics, statistics_period
 from dashboards.station_statistics import render_pdf, render_xlsx
-from rescue_station.models import Station
+from rescue_station.commands import iso_date, station_by_code
 from rescue_station.selectors import local_today
 from rescue_station.spreadsheets import workbook_bytes
-
-
-def _parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -28,16 +20,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--station", required=True, help="station code, e.g. zhuzhou")
         parser.add_argument("--year", type=int)
-        parser.add_argument("--start", type=_parse_date)
-        parser.add_argument("--end", type=_parse_date)
+        parser.add_argument("--start", type=iso_date)
+        parser.add_argument("--end", type=iso_date)
         parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
         parser.add_argument("--output", help="file to write (default: standard output)")
         parser.add_argument("--filled-by", default="", help="who filled the form in (XLSX and PDF)")
 
     def handle(self, *args, **options) -> None:
-        station = Station.objects.filter(code=options["station"]).first()
-        if station is None:
-            raise CommandError(f"unknown station code: {options['station']!r}")
+        station = station_by_code(options["station"])
         try:
             start, end = statistics_period(options["year"], options["start"], options["end"])
         except PeriodError as error:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from performance.models import Framework
 from performance.rendering import render_html, render_pdf, render_xlsx
 from performance.selectors import evaluation_for, evaluation_report
-from rescue_station.models import Station
+from rescue_station.commands import station_by_code
 from rescue_station.spreadsheets import workbook_bytes
 
 
@@ -23,9 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args, **options) -> None:
-        station = Station.objects.filter(code=options["station"]).first()
-        if station is None:
-            raise CommandError(f"unknown station code: {options['station']!r}")
+        station = station_by_code(options["station"])
         framework = Framework.objects.filter(station=station, year=options["year"]).first()
         if framework is None:
             raise CommandError(f"no framework for {station.code} {options['year']}")

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from performance.models import Framework
 from performance.monitoring_rendering import render_pdf, render_xlsx
 from performance.monitoring_report import monitoring_report
-from rescue_station.models import Station
+from rescue_station.commands import station_by_code
 from rescue_station.selectors import local_today
 from rescue_station.spreadsheets import workbook_bytes
 
@@ -29,9 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args, **options) -> None:
-        station = Station.objects.filter(code=options["station"]).first()
-        if station is None:
-            raise CommandError(f"unknown station code: {options['station']!r}")
+        station = station_by_code(options["station"])
         try:
             as_of = datetime.date.fromisoformat(options["as_of"])
         except ValueError:

@@ -4,15 +4,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from rescue_station import registry
-from rescue_station.models import Station
+from rescue_station.commands import iso_date, station_by_code
 from rescue_station.query import YEAR_MIN, year_max
-
-
-def _parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -23,14 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--station", required=True, help="station code, e.g. zhuzhou")
         parser.add_argument("--year", type=int)
-        parser.add_argument("--start", type=_parse_date)
-        parser.add_argument("--end", type=_parse_date)
+        parser.add_argument("--start", type=iso_date)
+        parser.add_argument("--end", type=iso_date)
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options) -> None:
-        station = Station.objects.filter(code=options["station"]).first()
-        if station is None:
-            raise CommandError(f"unknown station code: {options['station']!r}")
+        station = station_by_code(options["station"])
         start, end = self._period(options)
         values = registry.compute_all(station, start, end)
         metrics = registry.all_metrics()
