@@ -21,7 +21,9 @@ def reports(station, users):
     now = timezone.now()
 
     def make(name, hours_to_report, receipt):
-        stay = create_stay(station, admitted_on=timezone.localdate(), minor=True, name=name)
+        stay = create_stay(
+            station, admitted_on=timezone.localdate() - timedelta(days=5), minor=True, name=name
+        )
         case = minor_case_open_for_stay(stay=stay, acting_user=users["minors_worker"])
         case.harm_disclosed_at = now - timedelta(hours=100)
         case.save()
