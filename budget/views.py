@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,7 +21,7 @@ from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
-from rescue_station.pickers import picker_response
+from rescue_station.pickers import picker_response, require_any_perm
 from rescue_station.query import YEAR_MIN, SortableColumns, year_max, year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.spreadsheets import (
@@ -567,14 +566,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     return workbook_response(spec["template"](station, year), f"{names[kind]}.xlsx")
 
 
-def _may_any(user: Any, *perms: str) -> None:
-    if not any(user.has_perm(p) for p in perms):
-        raise PermissionDenied
-
-
 def pick_lines(request: HttpRequest) -> JsonResponse:
     """The expenditure form's line picker: the current station's lines matching ``?q=``."""
-    _may_any(request.user, "budget.add_expenditure", "budget.change_expenditure")
+    require_any_perm(request.user, "budget.add_expenditure", "budget.change_expenditure")
     station = current_station(request)
     return picker_response(
         request,
@@ -586,7 +580,7 @@ def pick_lines(request: HttpRequest) -> JsonResponse:
 
 def pick_projects(request: HttpRequest) -> JsonResponse:
     """The budget line form's project picker."""
-    _may_any(request.user, "budget.add_budgetline", "budget.change_budgetline")
+    require_any_perm(request.user, "budget.add_budgetline", "budget.change_budgetline")
     station = current_station(request)
     return picker_response(
         request,

@@ -23,7 +23,7 @@ from rescue_station import selectors as core_selectors
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.forms import VersionedFormMixin, errors_to_form
 from rescue_station.paging import page_of
-from rescue_station.pickers import picker_response
+from rescue_station.pickers import picker_response, require_any_perm
 from rescue_station.query import SortableColumns, safe_next
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.sections import saved_in_section, section_tag
@@ -948,14 +948,9 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may_any(user: Any, *perms: str) -> None:
-    if not any(user.has_perm(p) for p in perms):
-        raise PermissionDenied
-
-
 def pick_persons(request: HttpRequest) -> JsonResponse:
     """The long-stay form's person picker: the current station's persons matching ``?q=``."""
-    _may_any(request.user, "cases.add_longstay", "cases.change_longstay")
+    require_any_perm(request.user, "cases.add_longstay", "cases.change_longstay")
     station = current_station(request)
     return picker_response(
         request,
@@ -967,7 +962,9 @@ def pick_persons(request: HttpRequest) -> JsonResponse:
 
 def pick_institutions(request: HttpRequest) -> JsonResponse:
     """The care institution pickers of the long-stay and inspection forms."""
-    _may_any(request.user, "cases.add_longstay", "cases.change_longstay", "cases.add_inspection")
+    require_any_perm(
+        request.user, "cases.add_longstay", "cases.change_longstay", "cases.add_inspection"
+    )
     station = current_station(request)
     return picker_response(
         request,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Source, Stay
+from rescue_station import selectors as core_selectors
 from rescue_station.audit import bulk_history_insert, save_audited
 from rescue_station.models import Station
 from rescue_station.plausible import local_date
@@ -126,7 +127,7 @@ def minor_case_update(
     for name, value in fields.items():
         setattr(case, name, value)
     if case.outcome and not case.outcome_on:
-        case.outcome_on = timezone.localdate()
+        case.outcome_on = core_selectors.local_today()
     return save_audited(case, acting_user=acting_user, expected_version=expected_version)
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from rescue_station import registry
+from rescue_station import selectors as core_selectors
 from rescue_station.access_log import log_list_read, log_record_read
 from rescue_station.audit import history_rows
 from rescue_station.forms import save_through
@@ -238,7 +239,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("minors.add_counsellingsession", raise_exception=True)
 def counselling_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
-    form = CounsellingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    form = CounsellingForm(request.POST or None, initial={"held_on": core_selectors.local_today()})
     if request.method == "POST" and form.is_valid():
         services.counselling_record(case=case, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("The counselling session is recorded."))
@@ -374,7 +375,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 @permission_required("minors.add_child", raise_exception=True)
 def child_new(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
-    form = ChildForm(request.POST or None, initial={"registered_on": timezone.localdate()})
+    form = ChildForm(request.POST or None, initial={"registered_on": core_selectors.local_today()})
     if request.method == "POST" and form.is_valid():
         child = services.child_register(
             station=station, acting_user=request.user, **form.cleaned_data
@@ -466,7 +467,7 @@ def child_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         request.POST or None,
         station=child.station,
         initial={
-            date_field: timezone.localdate(),
+            date_field: core_selectors.local_today(),
             "worker": request.user,
             "assessor": request.user,
         },
@@ -526,7 +527,7 @@ def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=copy.copy(visit),
         station=child.station,
-        initial={"visited_on": timezone.localdate()},
+        initial={"visited_on": core_selectors.local_today()},
     )
     if request.method == "POST" and form.is_valid():
         saved = save_through(

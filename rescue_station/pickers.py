@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, JsonResponse
@@ -149,3 +149,9 @@ def picker_response(
     label: Callable[[Any], str],
 ) -> JsonResponse:
     return JsonResponse(picker_results(request, queryset, search, label), safe=False)
+
+
+def require_any_perm(user: Any, *perms: str) -> None:
+    """A picker answers whoever may fill in one of the forms that use it, and nobody else."""
+    if not any(user.has_perm(p) for p in perms):
+        raise PermissionDenied
