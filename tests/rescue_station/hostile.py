@@ -70,21 +70,33 @@ def page_key(path: str) -> str | None:
     return "/".join([match.view_name, *kinds])
 
 
-def _demo_pk(namespace: str, before: str) -> str | None:
+def _demo_pk(namespace: str, before: str, parent: str | None = None) -> str | None:
     """A record's key for a route no crawled URL gave: a record of the app's model the route names
-    (``reports/<int:pk>/`` in minors: a MandatoryReport)."""
+    (``reports/<int:pk>/`` in minors: a MandatoryReport; ``belongings/<int:item_pk>/``: a
+    BelongingsItem), of the record ``parent`` (the path's key before it) where it has one."""
     segment = before.strip("/").split("/")[-1].rstrip("s").replace("-", "")
     if not segment or not namespace:
         return None
-    for model in apps.get_app_config(namespace).get_models():
+    models = [
+        model
+        for model in apps.get_app_config(namespace).get_models()
         # Not a history table's row (HistoricalMandatoryReport): its key is not the record's,
         # and on PostgreSQL, whose sequences a rollback does not reset, it is another number.
-        if model.__name__.startswith("Historical"):
-            continue
-        if model.__name__.lower().endswith(segment):
-            record = model._default_manager.order_by("pk").first()
-            if record is not None:
-                return str(record.pk)
+        if not model.__name__.startswith("Historical")
+    ]
+    named = [m for m in models if m.__name__.lower().endswith(segment)] or [
+        m for m in models if m.__name__.lower().startswith(segment)
+    ]
+    for model in named:
+        records = model._default_manager.order_by("pk")
+        if parent is not None:
+            for fk in (f for f in model._meta.concrete_fields if f.many_to_one):
+                child = records.filter(**{fk.attname: parent}).first()
+                if child is not None:
+                    return str(child.pk)
+        record = records.first()
+        if record is not None:
+            return str(record.pk)
     return None
 
 
@@ -93,6 +105,7 @@ def _fill_route(route: str, known: dict[str, str], namespace: str = "") -> str |
     ``stays/<int:pk>/depart/`` takes the pk of a crawled ``stays/<int:pk>/``."""
     parts = re.split(r"(<[^>]+>)", route)
     path = ""
+    parent: str | None = None
     for index, part in enumerate(parts):
         if not part.startswith("<"):
             path += part
@@ -100,10 +113,11 @@ def _fill_route(route: str, known: dict[str, str], namespace: str = "") -> str |
         head = "".join(parts[: index + 1])
         value = next((v for r, v in known.items() if r == head), None)
         if value is None:
-            value = _demo_pk(namespace, parts[index - 1])
+            value = _demo_pk(namespace, parts[index - 1], parent)
         if value is None:
             return None
         path += value
+        parent = value
     return "/" + path
 
 
