@@ -14,9 +14,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .api import BASIC, PERSONNEL, PROJECT, PUBLIC, Amounts, BudgetBlock
+from .types import BASIC, PERSONNEL, PROJECT, PUBLIC, TOTAL_LINE, Amounts, BudgetBlock
 
-TOTAL_LINE = "年度资金总额"
 ERROR, WARNING = "error", "warning"
 KINDS = ("initial", "adjusted", "executed")
 
