@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from rescue_station.models import Plausible, Station, Versioned
 from rescue_station.scoping import StationScopedQuerySet
 
-from . import api
+from .types import PERSONNEL, PUBLIC
 
 ZERO = Decimal("0.00")
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -109,7 +109,7 @@ NATURE_ORDER = models.Case(
     default=models.Value(2),
 )
 # The cut of the funds block each nature falls in.
-NATURE_BLOCK_KEY = {Nature.PERSONNEL: api.PERSONNEL, Nature.PUBLIC: api.PUBLIC}
+NATURE_BLOCK_KEY = {Nature.PERSONNEL: PERSONNEL, Nature.PUBLIC: PUBLIC}
 
 
 class ExpenditureQuerySet(StationScopedQuerySet):

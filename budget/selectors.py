@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from rescue_station.formatting import percent
 from rescue_station.models import Station
 
-from . import api
+from . import types
 from .models import (
     NATURE_OFFICIAL,
     NATURE_ORDER,
@@ -73,17 +73,17 @@ def year_expenditures(
     return spent.filter(date__lte=as_of) if as_of else spent
 
 
-def budget_block(*, station: Station, year: int, as_of: date | None = None) -> api.BudgetBlock:
-    """The funds block of the station's fiscal year (see ``budget.api.BudgetBlock``); executed
+def budget_block(*, station: Station, year: int, as_of: date | None = None) -> types.BudgetBlock:
+    """The funds block of the station's fiscal year (see ``budget.types.BudgetBlock``); executed
     up to ``as_of`` when given (mid-year monitoring).
 
     Four queries: lines and expenditures, each once by nature (with the total) and once by source.
     """
     natures = {
-        api.PERSONNEL: {"nature": Nature.PERSONNEL},
-        api.PUBLIC: {"nature": Nature.PUBLIC},
-        api.BASIC: {"nature__in": [Nature.PERSONNEL, Nature.PUBLIC]},
-        api.PROJECT: {"nature": Nature.PROJECT},
+        types.PERSONNEL: {"nature": Nature.PERSONNEL},
+        types.PUBLIC: {"nature": Nature.PUBLIC},
+        types.BASIC: {"nature__in": [Nature.PERSONNEL, Nature.PUBLIC]},
+        types.PROJECT: {"nature": Nature.PROJECT},
     }
     planned = year_lines(station, year).aggregate(
         sum_initial=money_sum("initial"),
@@ -99,16 +99,16 @@ def budget_block(*, station: Station, year: int, as_of: date | None = None) -> a
         },
     )
     by_nature = {
-        name: api.Amounts(cents(planned[f"i{n}"]), cents(planned[f"a{n}"]), cents(spent[f"e{n}"]))
+        name: types.Amounts(cents(planned[f"i{n}"]), cents(planned[f"a{n}"]), cents(spent[f"e{n}"]))
         for n, name in enumerate(natures)
     }
-    by_source = {name: api.Amounts() for name in api.SOURCES}
+    by_source = {name: types.Amounts() for name in types.SOURCES}
     for name, amounts in _grouped(station, year, "source__name", as_of=as_of).items():
-        by_source[name] = api.Amounts(*amounts)
-    return api.BudgetBlock(
+        by_source[name] = types.Amounts(*amounts)
+    return types.BudgetBlock(
         station_code=station.code,
         year=year,
-        total=api.Amounts(
+        total=types.Amounts(
             cents(planned["sum_initial"]),
             cents(planned["sum_adjusted"]),
             cents(spent["sum_executed"]),
@@ -183,21 +183,21 @@ def total_row(
     )
 
 
-def rows_by_source(block: api.BudgetBlock) -> list[ExecutionRow]:
+def rows_by_source(block: types.BudgetBlock) -> list[ExecutionRow]:
     return [ExecutionRow(name, *amounts_tuple(a)) for name, a in block.by_source.items()]
 
 
-def rows_by_nature(block: api.BudgetBlock) -> list[ExecutionRow]:
+def rows_by_nature(block: types.BudgetBlock) -> list[ExecutionRow]:
     n = block.by_nature
     return [
-        ExecutionRow(api.BASIC, *amounts_tuple(n[api.BASIC])),
-        ExecutionRow(f"　其中：{api.PERSONNEL}", *amounts_tuple(n[api.PERSONNEL])),
-        ExecutionRow(f"　　　　{api.PUBLIC}", *amounts_tuple(n[api.PUBLIC])),
-        ExecutionRow(api.PROJECT, *amounts_tuple(n[api.PROJECT])),
+        ExecutionRow(types.BASIC, *amounts_tuple(n[types.BASIC])),
+        ExecutionRow(f"　其中：{types.PERSONNEL}", *amounts_tuple(n[types.PERSONNEL])),
+        ExecutionRow(f"　　　　{types.PUBLIC}", *amounts_tuple(n[types.PUBLIC])),
+        ExecutionRow(types.PROJECT, *amounts_tuple(n[types.PROJECT])),
     ]
 
 
-def amounts_tuple(a: api.Amounts) -> tuple[Decimal, Decimal, Decimal]:
+def amounts_tuple(a: types.Amounts) -> tuple[Decimal, Decimal, Decimal]:
     return a.initial, a.adjusted, a.executed
 
 
@@ -328,12 +328,12 @@ def monthly(station: Station, year: int, adjusted: Decimal, today: date) -> list
     return rows
 
 
-def execution_to_date(*, station: Station, year: int, as_of: date) -> api.Execution:
-    """``budget.api.Execution``: the cuts of the execution tables, executed up to ``as_of``."""
+def execution_to_date(*, station: Station, year: int, as_of: date) -> types.Execution:
+    """``budget.types.Execution``: the cuts of the execution tables, executed up to ``as_of``."""
     block = budget_block(station=station, year=year, as_of=as_of)
 
-    def cut(row: ExecutionRow, ref: int | None = None) -> api.Cut:
-        return api.Cut(row.label.strip("　"), row.adjusted, row.executed, row.code, ref)
+    def cut(row: ExecutionRow, ref: int | None = None) -> types.Cut:
+        return types.Cut(row.label.strip("　"), row.adjusted, row.executed, row.code, ref)
 
     lines = (
         year_lines(station, year)
@@ -347,7 +347,7 @@ def execution_to_date(*, station: Station, year: int, as_of: date) -> api.Execut
         )
         .order_by(NATURE_ORDER, "function_class__code", "pk")
     )
-    return api.Execution(
+    return types.Execution(
         year=year,
         as_of=as_of,
         total=block.total,
@@ -356,7 +356,7 @@ def execution_to_date(*, station: Station, year: int, as_of: date) -> api.Execut
         by_function=[cut(r) for r in rows_by_function(station, year, as_of=as_of)],
         by_project=[cut(r, r.extra["project"].pk) for r in rows_by_project(station, year, as_of)],
         lines=[
-            api.Cut(
+            types.Cut(
                 line_label(line),
                 line.adjusted,
                 cents(line.executed),
@@ -374,7 +374,7 @@ def line_label(line: BudgetLine) -> str:
     return f"{what}（{line.source.name}）"
 
 
-def monthly_executed(*, station: Station, year: int, as_of: date) -> list[api.Month]:
+def monthly_executed(*, station: Station, year: int, as_of: date) -> list[types.Month]:
     """``budget.api.monthly_executed``: one query, by month of the expenditures' dates."""
     by_month = _executed_by_month(station, year, as_of)
     months, cumulative = [], ZERO
@@ -382,7 +382,7 @@ def monthly_executed(*, station: Station, year: int, as_of: date) -> list[api.Mo
     for month in range(1, last + 1):
         executed = cents(by_month.get(month, ZERO))
         cumulative += executed
-        months.append(api.Month(month, executed, cumulative))
+        months.append(types.Month(month, executed, cumulative))
     return months
 
 

@@ -27,7 +27,6 @@ from rescue_station.spreadsheets import (
 )
 
 from . import selectors, services
-from .consistency import TOTAL_LINE
 from .models import (
     NATURE_OFFICIAL,
     BudgetLine,
@@ -38,6 +37,7 @@ from .models import (
     Project,
 )
 from .selectors import cents
+from .types import TOTAL_LINE
 
 LINE_HEADERS = [
     "年度",

@@ -35,8 +35,9 @@ from rescue_station.spreadsheets import (
 
 from . import forms, pickers, selectors, services
 from . import spreadsheets as sheets
-from .consistency import TOTAL_LINE, budget_findings
+from .consistency import budget_findings
 from .models import NATURE_OFFICIAL, NATURE_ORDER, BudgetLine, Expenditure, Project
+from .types import TOTAL_LINE
 
 
 def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:

@@ -15,6 +15,7 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from budget.api import BASIC, PROJECT, BudgetBlock
+from rescue_station.findings import title as finding_title
 from rescue_station.formatting import yuan_to_wan
 
 from . import scoring
@@ -142,7 +143,7 @@ class FindingRow:
 
     @property
     def title(self) -> str:
-        return scoring.finding_title(self.code)
+        return finding_title(self.code)
 
 
 def finding_key(code: str, lines: list[str] | tuple[str, ...]) -> str:
@@ -163,7 +164,7 @@ class AcknowledgementRow:
 
     @property
     def title(self) -> str:
-        return scoring.finding_title(self.code)
+        return finding_title(self.code)
 
 
 @dataclass

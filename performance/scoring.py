@@ -17,10 +17,11 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budget.api import BASIC, PERSONNEL, PROJECT, PUBLIC, BudgetBlock
+from budget.api import TOTAL_LINE, BudgetBlock, budget_findings
+from rescue_station.findings import Finding, Severity, register_titles
 
 HUNDRED = Decimal(100)
-BUDGET_LINE = "年度资金总额"  # how the funds block's line is named in findings
+BUDGET_LINE = TOTAL_LINE  # how the funds block's line is named in findings
 BUDGET_GROUP = "预算执行率"  # the budget line's key among the declared level-1 weights
 DEFAULT_FAR_EXCEEDED = Decimal("1.5")
 
@@ -46,11 +47,6 @@ class Tier(enum.StrEnum):
     ACHIEVED = "achieved"  # 达成年度指标: 0.8w – w
     PARTLY = "partly"  # 部分达成年度指标并具有一定效果: 0.6w – below 0.8w
     NOT_ACHIEVED = "not_achieved"  # 未达成年度指标且效果较差: 0 – below 0.6w
-
-
-class Severity(enum.StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 class ScoringError(ValueError):
@@ -220,6 +216,7 @@ class BudgetResult:
 
 
 # What each finding is called on the pages; the code stays the key of the JSON and the tests.
+# The budget's findings (budget.sum, budget.over_executed) are budget.consistency's.
 FINDING_TITLES = {
     "weights.total": gettext_lazy("Weights do not add up to 100"),
     "weights.level1_mismatch": gettext_lazy("Level-1 weights differ from the declared ones"),
@@ -228,9 +225,8 @@ FINDING_TITLES = {
     "measure.missing": gettext_lazy("Improvement measure missing"),
     "target.far_exceeded": gettext_lazy("Target far exceeded"),
     "manual.no_evidence": gettext_lazy("Manual value without evidence"),
-    "budget.sum": gettext_lazy("Budget parts do not add up"),
-    "budget.over_executed": gettext_lazy("Budget over-executed"),
 }
+register_titles(FINDING_TITLES)
 
 
 @dataclass(frozen=True)
@@ -291,18 +287,6 @@ def _mismatch_message(group: str, want: Decimal, lines: Sequence[tuple[str, Deci
     return _("The weights of %(group)s add up to %(have)s, but %(want)s is declared.") % values
 
 
-def finding_title(code: str) -> str:
-    return str(FINDING_TITLES.get(code, code))
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: Severity
-    code: str
-    lines: tuple[str, ...]
-    message: str
-
-
 @dataclass(frozen=True)
 class Result:
     lines: list[LineResult]
@@ -338,24 +322,6 @@ def score_line(line: Line, places: int, far_threshold: Decimal) -> LineResult:
         score = None
     lost = score is not None and score < line.weight
     return LineResult(line=line, score=score, lost_points=lost, far_exceeded=far, problem=problem)
-
-
-def budget_sum_problems(block: BudgetBlock) -> list[str]:
-    """The parts of the funds block that do not add up, for initial, adjusted and executed alike."""
-    problems = []
-    labels = {"initial": "年初预算数", "adjusted": "全年预算数", "executed": "全年执行数"}
-    zero = Decimal(0)
-    for attr, label in labels.items():
-        total = getattr(block.total, attr)
-        nature = {k: getattr(v, attr) for k, v in block.by_nature.items()}
-        basic = nature.get(BASIC, zero)
-        if basic + nature.get(PROJECT, zero) != total:
-            problems.append(_("%(what)s: basic + project ≠ total") % {"what": label})
-        if nature.get(PERSONNEL, zero) + nature.get(PUBLIC, zero) != basic:
-            problems.append(_("%(what)s: personnel + public ≠ basic") % {"what": label})
-        if sum((getattr(v, attr) for v in block.by_source.values()), zero) != total:
-            problems.append(_("%(what)s: the income sources ≠ total") % {"what": label})
-    return problems
 
 
 def evaluate(
@@ -511,26 +477,7 @@ def _findings(
                 )
             )
 
-    problems = budget_sum_problems(block)
-    if problems:
-        found.append(
-            Finding(
-                E,
-                "budget.sum",
-                (BUDGET_LINE,),
-                _("The budget's parts do not add up: %(problems)s.")
-                % {"problems": "; ".join(problems)},
-            )
-        )
-    if block.total.executed > block.total.adjusted:
-        found.append(
-            Finding(
-                W,
-                "budget.over_executed",
-                (BUDGET_LINE,),
-                _("Executed %(executed)s is above the adjusted budget %(adjusted)s.")
-                % {"executed": block.total.executed, "adjusted": block.total.adjusted},
-            )
-        )
+    # The same findings as the budget's execution page, from the same check.
+    found.extend(budget_findings(block))
     order = {E: 0, W: 1}
     return sorted(found, key=lambda f: (order[f.severity], f.code))

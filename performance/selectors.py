@@ -23,18 +23,11 @@ from .report import Report, build_report
 
 
 def load_budget_block(*, station, year: int) -> budget_api.BudgetBlock:
-    """The funds block from the budget app; an empty block while the budget selector is missing.
+    """The funds block from the budget app.
 
     The one place that calls budget: tests replace this function with a fixed block.
     """
-    try:
-        return budget_api.budget_block(station=station, year=year)
-    except ModuleNotFoundError as error:  # budget.selectors not merged yet
-        if "budget.selectors" not in str(error):
-            raise
-        return budget_api.BudgetBlock(
-            station_code=station.code, year=year, total=budget_api.Amounts()
-        )
+    return budget_api.budget_block(station=station, year=year)
 
 
 def year_period(year: int) -> tuple[datetime.date, datetime.date]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from budget.api import BASIC, Amounts
 from performance.forms import AcknowledgeForm
 from performance.models import Evaluation, FindingAcknowledgement
 from performance.report import Report, finding_key, snapshot_digest
@@ -147,3 +150,16 @@ def test_the_sheet_prints_them(demo_2024, users):
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert "已确认的问题（本表在存在已确认问题的情况下定稿）" in cells
     assert sum("确认说明：报送时间已到" in c and str(users["supervisor"]) in c for c in cells) == 2
+
+
+def test_each_budget_error_is_acknowledged_once(demo_2024, users, seed_budget):
+    # Both sums of the total fail, and personnel + public ≠ basic: two findings, one per line.
+    block = seed_budget["block"]
+    natures = {**block.by_nature, BASIC: Amounts(Decimal(1), Decimal(1), Decimal(1))}
+    sources = {**block.by_source, "政府性基金": Amounts()}
+    seed_budget["block"] = replace(block, by_nature=natures, by_source=sources)
+    evaluation = evaluation_finalise(
+        framework=demo_2024, acting_user=users["supervisor"], acknowledgements=_texts(demo_2024)
+    )
+    records = FindingAcknowledgement.objects.filter(evaluation=evaluation, code="budget.sum")
+    assert sorted(records.values_list("subject", flat=True)) == sorted(["年度资金总额", BASIC])
