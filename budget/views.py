@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -49,17 +48,9 @@ def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
     return year, years
 
 
-def _page(
-    request: HttpRequest,
-    queryset: models.QuerySet,
-    *sums: str,
-    columns: SortableColumns | None = None,
-) -> Any:
-    """One page of the list; ``sums`` name annotated sums to round to the cent."""
-    page = page_of(request, queryset, columns=columns)
-    if sums:
-        page.object_list = selectors.exact(page.object_list, *sums)
-    return page
+def _executed_in_cents(rows: Any) -> list[Any]:
+    """A page's rows with their annotated ``executed`` sums rounded to the cent."""
+    return selectors.exact(rows, "executed")
 
 
 # The columns each list's headers sort by (rescue_station.query.SortableColumns).
@@ -155,7 +146,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "budget/project_list.html",
         {
             "filters": filters,
-            "page_obj": _page(request, projects, "executed", columns=PROJECT_COLUMNS),
+            "page_obj": page_of(
+                request, projects, columns=PROJECT_COLUMNS, rows=_executed_in_cents
+            ),
         },
     )
 
@@ -264,7 +257,7 @@ def line_list(request: HttpRequest) -> HttpResponse:
         "budget/line_list.html",
         {
             "filters": filters,
-            "page_obj": _page(request, lines, "executed", columns=LINE_COLUMNS),
+            "page_obj": page_of(request, lines, columns=LINE_COLUMNS, rows=_executed_in_cents),
         },
     )
 
@@ -287,7 +280,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line": line,
             "row": selectors.ExecutionRow(str(line), line.initial, line.adjusted, line.executed),
             "nature_name": NATURE_OFFICIAL.get(line.nature, line.nature),
-            "page_obj": _page(request, expenditures, columns=LINE_EXPENDITURE_COLUMNS),
+            "page_obj": page_of(request, expenditures, columns=LINE_EXPENDITURE_COLUMNS),
             "history": history_rows(line),
         },
     )
@@ -374,7 +367,7 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
         "budget/expenditure_list.html",
         {
             "filters": filters,
-            "page_obj": _page(request, expenditures, columns=EXPENDITURE_COLUMNS),
+            "page_obj": page_of(request, expenditures, columns=EXPENDITURE_COLUMNS),
             "total": total,
         },
     )

@@ -67,10 +67,6 @@ from .models import (
 )
 
 
-def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
-    return page_of(request, queryset, columns=columns)
-
-
 def _case_for(request: HttpRequest, pk: int) -> MinorCase:
     """The case, from the user's stations only; a page showing it (GET) logs the view."""
     queryset = MinorCase.objects.select_related("stay__person", "child", "opened_by")
@@ -141,7 +137,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             now=timezone.now(),
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, cases, CASE_COLUMNS)
+    page_obj = page_of(request, cases, columns=CASE_COLUMNS)
     _log_list(request, MinorCase, page_obj, overdue)
     return render(
         request,
@@ -317,7 +313,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             now=timezone.now(),
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, reports, REPORT_COLUMNS)
+    page_obj = page_of(request, reports, columns=REPORT_COLUMNS)
     _log_list(request, MandatoryReport, page_obj, overdue)
     return render(
         request,
@@ -352,7 +348,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         township=g.get("township", ""),
         due=g.get("due") == "1",
     )
-    page_obj = _page(request, children, CHILD_COLUMNS)
+    page_obj = page_of(request, children, columns=CHILD_COLUMNS)
     without_intervention = selectors.children_without_intervention(
         Child.objects.for_user_at(request.user, current_station(request))
     )
@@ -491,10 +487,10 @@ DUE_COLUMNS = SortableColumns(
 def visits_due(request: HttpRequest) -> HttpResponse:
     """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
     state = request.GET.get("state", "")
-    page_obj = _page(
+    page_obj = page_of(
         request,
         selectors.visits_due(request.user, current_station(request), state=state),
-        DUE_COLUMNS,
+        columns=DUE_COLUMNS,
     )
     _log_list(request, Visit, page_obj)
     return render(
@@ -613,7 +609,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         request,
         "minors/activity_list.html",
         {
-            "page_obj": _page(request, activities, ACTIVITY_COLUMNS),
+            "page_obj": page_of(request, activities, columns=ACTIVITY_COLUMNS),
             "kinds": ActivityKind.choices,
             "years": year_options(year_max(), first=FIRST_YEAR, shown=year),
         },
