@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import selectors as core_selectors
 from rescue_station.access_log import log_list_read, log_record_read
-from rescue_station.forms import VersionedFormMixin, errors_to_form
+from rescue_station.forms import VersionedFormMixin, error_text, errors_to_form
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_response
 from rescue_station.query import SortableColumns, safe_next
@@ -54,10 +54,6 @@ from .models import (
     StreetPatrol,
     Ticket,
 )
-
-
-def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
-    return page_of(request, queryset, columns=columns)
 
 
 def _stay_reader(user: Any) -> bool:
@@ -106,9 +102,8 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered(request: HttpRequest) -> tuple[forms.StayFilterForm, Any]:
-    form = forms.StayFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.stays_filtered(request.user, current_station(request), filters)
+    filtered = selectors.stay_filter(request.user, current_station(request), request.GET)
+    return filtered.form, filtered.qs
 
 
 STAY_COLUMNS = SortableColumns(
@@ -123,7 +118,7 @@ STAY_COLUMNS = SortableColumns(
 @permission_required("cases.view_stay", raise_exception=True)
 def stay_list(request: HttpRequest) -> HttpResponse:
     form, stays = _filtered(request)
-    page_obj = _page(request, stays, STAY_COLUMNS)
+    page_obj = page_of(request, stays, columns=STAY_COLUMNS)
     rows = list(page_obj)
     _log_minors_shown(request, current_station(request), Stay, rows, any(s.is_minor for s in rows))
     return render(
@@ -434,7 +429,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The extension is decided."))
     return redirect(back)
@@ -712,7 +707,7 @@ def _record_list(
         return workbook_response(
             workbook, f"{model._meta.model_name}-{core_selectors.local_today():%Y%m%d}.xlsx"
         )
-    page_obj = _page(request, records, columns)
+    page_obj = page_of(request, records, columns=columns)
     rows = list(page_obj)
     named = any(getattr(r, "was_minor", False) for r in rows) or any(s.is_minor for s in also_shown)
     _log_minors_shown(request, station, model, rows, named)
