@@ -328,7 +328,7 @@ def _choice(label: Any, choices: Any) -> forms.ChoiceField:
 class CaseFilterForm(forms.Form):
     q = _search(_("Name or guardian"))
     reason = _choice(_("Reason"), CaseReason.choices)
-    status = _choice(_("Status"), [("open", _("Open")), ("closed", _("Closed"))])
+    status = _choice(_("Status"), [("open", _("Not closed")), ("closed", _("Closed"))])
     overdue = _choice(_("Mandatory report"), [("1", _("Overdue"))])
 
 
