@@ -11,11 +11,15 @@ that cannot be what the page asks for at all (a year out of range) is the form's
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .forms import AccessLogFilterForm
 
 
 class FormFilterSet(django_filters.FilterSet):
@@ -56,3 +60,40 @@ class FormFilterSet(django_filters.FilterSet):
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=timezone.get_current_timezone())
+
+
+class AccessLogFilter(FormFilterSet):
+    """The access log: ``q`` in the record's name, the list's name or its filter; ``user`` in
+    the username or full name; ``kind``; ``record_type``; ``start`` and ``end`` local days,
+    both included."""
+
+    form_class = AccessLogFilterForm
+
+    q = django_filters.CharFilter(method="search")
+    user = django_filters.CharFilter(method="by_user")
+    kind = django_filters.CharFilter(field_name="kind")
+    record_type = django_filters.CharFilter(field_name="record_type")
+    start = django_filters.DateFilter(method="from_day")
+    end = django_filters.DateFilter(method="to_day")
+
+    def search(self, entries: QuerySet, name: str, value: str) -> QuerySet:
+        return entries.filter(
+            Q(record_label__icontains=value)
+            | Q(list_name__icontains=value)
+            | Q(query__icontains=value)
+        )
+
+    def by_user(self, entries: QuerySet, name: str, value: str) -> QuerySet:
+        return entries.filter(
+            Q(user__username__icontains=value) | Q(user__full_name__icontains=value)
+        )
+
+    def from_day(self, entries: QuerySet, name: str, value: date) -> QuerySet:
+        return entries.filter(accessed_at__gte=_day_start(value))
+
+    def to_day(self, entries: QuerySet, name: str, value: date) -> QuerySet:
+        return entries.filter(accessed_at__lt=_day_start(value + timedelta(days=1)))
