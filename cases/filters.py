@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from rescue_station.filters import FormFilterSet
 
 from . import statistics
-from .forms import StayFilterForm
+from .forms import PeriodFilterForm, StayFilterForm, TicketFilterForm
 from .models import ExitType, Stay
 
 
@@ -63,3 +63,36 @@ class StayFilter(FormFilterSet):
 
     def statistics_row(self, stays: QuerySet[Stay], name: str, value: str) -> QuerySet[Stay]:
         return statistics.filter_row(stays, value, self.cleaned_data.get("end"))
+
+
+class PeriodFilter(FormFilterSet):
+    """A station's records in a period: ``start`` and ``end`` days, both included, of the
+    record's ``date_field`` (the date that puts it in a period)."""
+
+    form_class = PeriodFilterForm
+
+    start = django_filters.DateFilter(method="from_day")
+    end = django_filters.DateFilter(method="to_day")
+
+    def __init__(self, data: Any, queryset: QuerySet, *, date_field: str, **kwargs: Any) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.date_field = date_field
+
+    def from_day(self, records: QuerySet, name: str, value: Any) -> QuerySet:
+        return records.filter(**{f"{self.date_field}__gte": value})
+
+    def to_day(self, records: QuerySet, name: str, value: Any) -> QuerySet:
+        return records.filter(**{f"{self.date_field}__lte": value})
+
+
+class TicketFilter(PeriodFilter):
+    """The tickets of a period, of a channel, past their deadline (over tickets annotated with
+    ``is_overdue``: TicketQuerySet.with_overdue, the one definition)."""
+
+    form_class = TicketFilterForm
+
+    channel = django_filters.CharFilter(field_name="channel")
+    overdue = django_filters.BooleanFilter(method="past_deadline")
+
+    def past_deadline(self, tickets: QuerySet, name: str, value: bool) -> QuerySet:
+        return tickets.filter(is_overdue=True) if value else tickets

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rescue_station import selectors as core_selectors
@@ -20,13 +20,12 @@ from .models import (
     LongStay,
     Person,
     Stay,
-    Ticket,
     TracingMethod,
     TracingPolicy,
 )
 
 if TYPE_CHECKING:
-    from .filters import StayFilter
+    from .filters import PeriodFilter, StayFilter
 
 
 def can_see_minors(user: Any) -> bool:
@@ -282,15 +281,25 @@ def long_stays_listed() -> QuerySet[LongStay]:
     )
 
 
-def tickets_listed(filters: dict[str, Any], now: datetime) -> QuerySet[Ticket]:
-    """The tickets of the list with ``is_overdue`` (the badge), narrowed to a channel and to the
-    overdue ones when the filter asks."""
-    tickets = Ticket.objects.with_overdue(now)
-    if filters.get("channel"):
-        tickets = tickets.filter(channel=filters["channel"])
-    if filters.get("overdue"):
-        tickets = tickets.overdue(now)
-    return tickets
+def records_filtered(
+    user: Any,
+    station: Station,
+    records: QuerySet,
+    date_field: str,
+    data: Any,
+    filter_class: type[PeriodFilter] | None = None,
+) -> PeriodFilter:
+    """A list of a station's records (patrols, tickets, safety checks, long stays) of ``user``
+    at ``station``, newest first by ``date_field``, filtered by ``data`` through
+    ``filter_class`` (a period, by default): ``.qs`` the records, ``.form`` the form."""
+    from .filters import PeriodFilter
+
+    # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
+    # (station, date) from giving the rows in order, even on a column that is never null.
+    nullable = records.model._meta.get_field(date_field).null
+    newest = F(date_field).desc(nulls_last=nullable or None)
+    records = records.for_user_at(user, station).order_by(newest, "-pk")
+    return (filter_class or PeriodFilter)(data, records, date_field=date_field)
 
 
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:

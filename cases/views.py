@@ -39,6 +39,7 @@ from rescue_station.uploads import content_type_of
 from rescue_station.validators import mask_id_number
 
 from . import forms, ledger, pickers, selectors, services
+from .filters import PeriodFilter, TicketFilter
 from .models import (
     BelongingsItem,
     CareInstitution,
@@ -668,33 +669,26 @@ def _record_list(
     *,
     columns: SortableColumns,
     records: Any = None,
-    form_class: type[forms.PeriodFilterForm] = forms.PeriodFilterForm,
+    filter_class: type[PeriodFilter] = PeriodFilter,
     also_shown: Iterable[Any] = (),
     **extra: Any,
 ) -> HttpResponse:
     """A station's records, newest first, by the date that puts them in a period (or as the
     headers of ``columns`` sort them).
 
-    ``records`` is the model's queryset with what the page shows joined in (no query per row)
-    and narrowed by the filters of ``form_class`` beyond the period (which it is given);
+    ``records`` is the model's queryset with what the page shows joined in (no query per row),
+    filtered by ``filter_class`` (cases.filters: a period, and a ticket's channel and deadline);
     ``also_shown``: stays the page lists besides (the long-stay candidates)."""
     station = current_station(request)
-    form = form_class(request.GET or None)
-    if callable(records):
-        records = records(form.cleaned_data if form.is_valid() else {})
-    # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
-    # (station, date) from giving the rows in order, even on a column that is never null.
-    newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
-    records = (
-        (records if records is not None else model.objects.all())
-        .for_user_at(request.user, station)
-        .order_by(newest, "-pk")
+    filtered = selectors.records_filtered(
+        request.user,
+        station,
+        records if records is not None else model.objects.all(),
+        date_field,
+        request.GET,
+        filter_class,
     )
-    if form.is_valid():
-        if form.cleaned_data["start"]:
-            records = records.filter(**{f"{date_field}__gte": form.cleaned_data["start"]})
-        if form.cleaned_data["end"]:
-            records = records.filter(**{f"{date_field}__lte": form.cleaned_data["end"]})
+    form, records = filtered.form, filtered.qs
     if request.GET.get("export") == "xlsx":
         title = str(model._meta.verbose_name_plural)
         workbook = ledger.records_workbook(
@@ -824,8 +818,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             deadline="deadline",
             handled="handled_at",
         ),
-        records=lambda filters: selectors.tickets_listed(filters, now),
-        form_class=forms.TicketFilterForm,
+        records=Ticket.objects.with_overdue(now),
+        filter_class=TicketFilter,
     )
 
 
