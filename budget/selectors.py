@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
@@ -30,6 +30,9 @@ from .models import (
     Nature,
     Project,
 )
+
+if TYPE_CHECKING:
+    from .filters import ExpenditureFilter, LineFilter, ProjectFilter
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -414,3 +417,52 @@ def line_executed(line: BudgetLine) -> Decimal:
 def line_remaining(line: BudgetLine) -> Decimal:
     """What the line may still pay: adjusted budget − executed (negative when over-executed)."""
     return line.adjusted - line_executed(line)
+
+
+# ---- the lists (budget.filters; imported here, as its forms' services import this module)
+
+
+def _filter_years(station: Station) -> dict[str, Any]:
+    """The years a list's year filter offers."""
+    from rescue_station.selectors import local_today
+
+    return {"years": station_years(station, local_today())}
+
+
+def project_list(user: Any, station: Station, data: Any) -> ProjectFilter:
+    """The projects of ``user`` at ``station`` filtered by ``data`` (a query string), each with
+    ``executed``: ``.qs`` the rows, ``.form`` the list's filter form."""
+    from .filters import ProjectFilter
+
+    projects = (
+        Project.objects.for_user_at(user, station)
+        .select_related("function_class")
+        .with_executed()
+        .order_by("-year", "name")
+    )
+    return ProjectFilter(data, projects, form_kwargs=_filter_years(station))
+
+
+def line_list(user: Any, station: Station, data: Any) -> LineFilter:
+    """The budget lines of ``user`` at ``station`` filtered by ``data``, each with its execution
+    (``with_execution``)."""
+    from .filters import LineFilter
+
+    lines = (
+        BudgetLine.objects.for_user_at(user, station)
+        .select_related("source", "function_class", "project")
+        .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
+    )
+    return LineFilter(data, with_execution(lines), form_kwargs=_filter_years(station))
+
+
+def expenditure_list(user: Any, station: Station, data: Any) -> ExpenditureFilter:
+    """The expenditures of ``user`` at ``station`` filtered by ``data``, voided ones included."""
+    from .filters import ExpenditureFilter
+
+    expenditures = (
+        Expenditure.objects.for_user_at(user, station)
+        .select_related("line__function_class", "line__project", "line__source", "voided_by")
+        .order_by("-date", "-pk")
+    )
+    return ExpenditureFilter(data, expenditures, form_kwargs=_filter_years(station))

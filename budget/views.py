@@ -8,8 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import models
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +34,7 @@ from rescue_station.spreadsheets import (
 from . import forms, pickers, selectors, services
 from . import spreadsheets as sheets
 from .consistency import budget_findings
-from .models import NATURE_OFFICIAL, NATURE_ORDER, BudgetLine, Expenditure, Project
+from .models import NATURE_OFFICIAL, BudgetLine, Expenditure, Project
 from .types import TOTAL_LINE
 
 
@@ -49,17 +47,9 @@ def _year(request: HttpRequest, station: Station) -> tuple[int, list[int]]:
     return year, years
 
 
-def _page(
-    request: HttpRequest,
-    queryset: models.QuerySet,
-    *sums: str,
-    columns: SortableColumns | None = None,
-) -> Any:
-    """One page of the list; ``sums`` name annotated sums to round to the cent."""
-    page = page_of(request, queryset, columns=columns)
-    if sums:
-        page.object_list = selectors.exact(page.object_list, *sums)
-    return page
+def _executed_in_cents(rows: Any) -> list[Any]:
+    """A page's rows with their annotated ``executed`` sums rounded to the cent."""
+    return selectors.exact(rows, "executed")
 
 
 # The columns each list's headers sort by (rescue_station.query.SortableColumns).
@@ -131,31 +121,15 @@ def execution_export(request: HttpRequest) -> HttpResponse:
 
 @permission_required("budget.view_project", raise_exception=True)
 def project_list(request: HttpRequest) -> HttpResponse:
-    station = current_station(request)
-    years = selectors.station_years(station, core_selectors.local_today())
-    filters = forms.ProjectFilterForm(request.GET or None, years=years)
-    projects = (
-        Project.objects.for_user_at(request.user, station)
-        .select_related("function_class")
-        .with_executed()
-        .order_by("-year", "name")
-    )
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            projects = projects.filter(
-                Q(name__icontains=data["q"]) | Q(basis_document__icontains=data["q"])
-            )
-        if data["year"]:
-            projects = projects.filter(year=data["year"])
-        if data["mid_year"]:
-            projects = projects.filter(added_mid_year=True)
+    filtered = selectors.project_list(request.user, current_station(request), request.GET)
     return render(
         request,
         "budget/project_list.html",
         {
-            "filters": filters,
-            "page_obj": _page(request, projects, "executed", columns=PROJECT_COLUMNS),
+            "filters": filtered.form,
+            "page_obj": page_of(
+                request, filtered.qs, columns=PROJECT_COLUMNS, rows=_executed_in_cents
+            ),
         },
     )
 
@@ -234,37 +208,15 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("budget.view_budgetline", raise_exception=True)
 def line_list(request: HttpRequest) -> HttpResponse:
-    station = current_station(request)
-    years = selectors.station_years(station, core_selectors.local_today())
-    filters = forms.LineFilterForm(request.GET or None, years=years)
-    lines = (
-        BudgetLine.objects.for_user_at(request.user, station)
-        .select_related("source", "function_class", "project")
-        .order_by("-year", NATURE_ORDER, "function_class__code", "pk")
-    )
-    lines = selectors.with_execution(lines)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            q = data["q"]
-            lines = lines.filter(
-                Q(description__icontains=q)
-                | Q(function_class__code__startswith=q)
-                | Q(function_class__name__icontains=q)
-                | Q(project__name__icontains=q)
-            )
-        if data["year"]:
-            lines = lines.filter(year=data["year"])
-        if data["nature"]:
-            lines = lines.filter(nature=data["nature"])
-        if data["source"]:
-            lines = lines.filter(source=data["source"])
+    filtered = selectors.line_list(request.user, current_station(request), request.GET)
     return render(
         request,
         "budget/line_list.html",
         {
-            "filters": filters,
-            "page_obj": _page(request, lines, "executed", columns=LINE_COLUMNS),
+            "filters": filtered.form,
+            "page_obj": page_of(
+                request, filtered.qs, columns=LINE_COLUMNS, rows=_executed_in_cents
+            ),
         },
     )
 
@@ -287,7 +239,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line": line,
             "row": selectors.ExecutionRow(str(line), line.initial, line.adjusted, line.executed),
             "nature_name": NATURE_OFFICIAL.get(line.nature, line.nature),
-            "page_obj": _page(request, expenditures, columns=LINE_EXPENDITURE_COLUMNS),
+            "page_obj": page_of(request, expenditures, columns=LINE_EXPENDITURE_COLUMNS),
             "history": history_rows(line),
         },
     )
@@ -345,36 +297,16 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("budget.view_expenditure", raise_exception=True)
 def expenditure_list(request: HttpRequest) -> HttpResponse:
-    station = current_station(request)
-    years = selectors.station_years(station, core_selectors.local_today())
-    filters = forms.ExpenditureFilterForm(request.GET or None, years=years)
-    expenditures = (
-        Expenditure.objects.for_user_at(request.user, station)
-        .select_related("line__function_class", "line__project", "line__source", "voided_by")
-        .order_by("-date", "-pk")
-    )
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            expenditures = expenditures.filter(
-                Q(voucher_no__icontains=data["q"]) | Q(description__icontains=data["q"])
-            )
-        if data["year"]:
-            expenditures = expenditures.filter(date__year=data["year"])
-        if data["month"]:
-            expenditures = expenditures.filter(date__month=data["month"])
-        if data["nature"]:
-            expenditures = expenditures.filter(line__nature=data["nature"])
-        if data["line"]:
-            expenditures = expenditures.filter(line_id=data["line"])
+    filtered = selectors.expenditure_list(request.user, current_station(request), request.GET)
+    expenditures = filtered.qs
     live = expenditures.filter(voided_at__isnull=True)
     total = selectors.cents(live.aggregate(total=selectors.money_sum("amount"))["total"])
     return render(
         request,
         "budget/expenditure_list.html",
         {
-            "filters": filters,
-            "page_obj": _page(request, expenditures, columns=EXPENDITURE_COLUMNS),
+            "filters": filtered.form,
+            "page_obj": page_of(request, expenditures, columns=EXPENDITURE_COLUMNS),
             "total": total,
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -14,17 +14,18 @@ from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
 from rescue_station.models import Station
 
-from . import statistics
 from .models import (
     ExitType,
     ExtensionStatus,
     LongStay,
     Person,
     Stay,
-    Ticket,
     TracingMethod,
     TracingPolicy,
 )
+
+if TYPE_CHECKING:
+    from .filters import PeriodFilter, StayFilter
 
 
 def can_see_minors(user: Any) -> bool:
@@ -82,42 +83,17 @@ def stay_search(q: str, *, identity: bool) -> Q:
     return by_identity | Q(**{f"person__placeholder_no__{lookup}": q})
 
 
-def stays_filtered(user: Any, station: Station, filters: dict[str, Any]) -> QuerySet[Stay]:
-    """The stay list: search (name, ID number, placeholder number) and filters."""
-    stays = stays_for(user, station)
-    q = (filters.get("q") or "").strip()
-    if q:
-        stays = stays.filter(stay_search(q, identity=can_see_minors(user)))
-    if filters.get("counted"):
-        stays = stays.exclude(exit_type=ExitType.HELP_REFUSED)
-    if filters.get("counted") == "stayed":
-        # The stays with nights inside the period (DESIGN.md's person-days rule): still here,
-        # or gone after its first day, or a same-day stay inside it.
-        if filters.get("start"):
-            start = filters["start"]
-            stays = stays.filter(
-                Q(left_on__isnull=True)
-                | Q(left_on__gt=start)
-                | Q(left_on=F("admitted_on"), admitted_on__gte=start)
-            )
-        if filters.get("end"):
-            stays = stays.filter(admitted_on__lte=filters["end"])
-    else:
-        if filters.get("start"):
-            stays = stays.filter(admitted_on__gte=filters["start"])
-        if filters.get("end"):
-            stays = stays.filter(admitted_on__lte=filters["end"])
-    if filters.get("source"):
-        stays = stays.filter(source=filters["source"])
-    if filters.get("exit_type"):
-        stays = stays.filter(exit_type=filters["exit_type"])
-    if filters.get("present") == "yes":
-        stays = stays.filter(left_at__isnull=True)
-    elif filters.get("present") == "no":
-        stays = stays.filter(left_at__isnull=False)
-    if filters.get("row"):
-        stays = statistics.filter_row(stays, filters["row"], filters.get("end"))
-    return stays.order_by("-admitted_at", "-pk")
+def stay_filter(user: Any, station: Station, data: Any) -> StayFilter:
+    """The stay list of ``user`` at ``station`` filtered by ``data`` (a query string):
+    ``.qs`` its stays, newest first; ``.form`` the list's filter form."""
+    from .filters import StayFilter  # here: its form's pickers import this module
+
+    return StayFilter(data, stays_for(user, station).order_by("-admitted_at", "-pk"), user=user)
+
+
+def stays_filtered(user: Any, station: Station, filters: Any) -> QuerySet[Stay]:
+    """The stays of the stay list filtered by ``filters`` (cases.filters.StayFilter)."""
+    return stay_filter(user, station, filters).qs
 
 
 def tracing_policy(station: Station) -> TracingPolicy:
@@ -305,15 +281,25 @@ def long_stays_listed() -> QuerySet[LongStay]:
     )
 
 
-def tickets_listed(filters: dict[str, Any], now: datetime) -> QuerySet[Ticket]:
-    """The tickets of the list with ``is_overdue`` (the badge), narrowed to a channel and to the
-    overdue ones when the filter asks."""
-    tickets = Ticket.objects.with_overdue(now)
-    if filters.get("channel"):
-        tickets = tickets.filter(channel=filters["channel"])
-    if filters.get("overdue"):
-        tickets = tickets.overdue(now)
-    return tickets
+def records_filtered(
+    user: Any,
+    station: Station,
+    records: QuerySet,
+    date_field: str,
+    data: Any,
+    filter_class: type[PeriodFilter] | None = None,
+) -> PeriodFilter:
+    """A list of a station's records (patrols, tickets, safety checks, long stays) of ``user``
+    at ``station``, newest first by ``date_field``, filtered by ``data`` through
+    ``filter_class`` (a period, by default): ``.qs`` the records, ``.form`` the form."""
+    from .filters import PeriodFilter
+
+    # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
+    # (station, date) from giving the rows in order, even on a column that is never null.
+    nullable = records.model._meta.get_field(date_field).null
+    newest = F(date_field).desc(nulls_last=nullable or None)
+    records = records.for_user_at(user, station).order_by(newest, "-pk")
+    return (filter_class or PeriodFilter)(data, records, date_field=date_field)
 
 
 def persons_for(user: Any, station: Station) -> QuerySet[Person]:

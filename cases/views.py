@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import selectors as core_selectors
 from rescue_station.access_log import log_list_read, log_record_read
-from rescue_station.forms import VersionedFormMixin, errors_to_form
+from rescue_station.forms import VersionedFormMixin, error_text, errors_to_form
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_response, require_any_perm
 from rescue_station.query import SortableColumns, safe_next
@@ -39,6 +39,7 @@ from rescue_station.uploads import content_type_of
 from rescue_station.validators import mask_id_number
 
 from . import forms, ledger, pickers, selectors, services
+from .filters import PeriodFilter, TicketFilter
 from .models import (
     BelongingsItem,
     CareInstitution,
@@ -54,10 +55,6 @@ from .models import (
     StreetPatrol,
     Ticket,
 )
-
-
-def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
-    return page_of(request, queryset, columns=columns)
 
 
 def _stay_reader(user: Any) -> bool:
@@ -106,9 +103,8 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered(request: HttpRequest) -> tuple[forms.StayFilterForm, Any]:
-    form = forms.StayFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.stays_filtered(request.user, current_station(request), filters)
+    filtered = selectors.stay_filter(request.user, current_station(request), request.GET)
+    return filtered.form, filtered.qs
 
 
 STAY_COLUMNS = SortableColumns(
@@ -123,7 +119,7 @@ STAY_COLUMNS = SortableColumns(
 @permission_required("cases.view_stay", raise_exception=True)
 def stay_list(request: HttpRequest) -> HttpResponse:
     form, stays = _filtered(request)
-    page_obj = _page(request, stays, STAY_COLUMNS)
+    page_obj = page_of(request, stays, columns=STAY_COLUMNS)
     rows = list(page_obj)
     _log_minors_shown(request, current_station(request), Stay, rows, any(s.is_minor for s in rows))
     return render(
@@ -434,7 +430,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The extension is decided."))
     return redirect(back)
@@ -673,33 +669,26 @@ def _record_list(
     *,
     columns: SortableColumns,
     records: Any = None,
-    form_class: type[forms.PeriodFilterForm] = forms.PeriodFilterForm,
+    filter_class: type[PeriodFilter] = PeriodFilter,
     also_shown: Iterable[Any] = (),
     **extra: Any,
 ) -> HttpResponse:
     """A station's records, newest first, by the date that puts them in a period (or as the
     headers of ``columns`` sort them).
 
-    ``records`` is the model's queryset with what the page shows joined in (no query per row)
-    and narrowed by the filters of ``form_class`` beyond the period (which it is given);
+    ``records`` is the model's queryset with what the page shows joined in (no query per row),
+    filtered by ``filter_class`` (cases.filters: a period, and a ticket's channel and deadline);
     ``also_shown``: stays the page lists besides (the long-stay candidates)."""
     station = current_station(request)
-    form = form_class(request.GET or None)
-    if callable(records):
-        records = records(form.cleaned_data if form.is_valid() else {})
-    # NULLS LAST only where the date may be missing: on PostgreSQL it stops an index in
-    # (station, date) from giving the rows in order, even on a column that is never null.
-    newest = models.F(date_field).desc(nulls_last=model._meta.get_field(date_field).null or None)
-    records = (
-        (records if records is not None else model.objects.all())
-        .for_user_at(request.user, station)
-        .order_by(newest, "-pk")
+    filtered = selectors.records_filtered(
+        request.user,
+        station,
+        records if records is not None else model.objects.all(),
+        date_field,
+        request.GET,
+        filter_class,
     )
-    if form.is_valid():
-        if form.cleaned_data["start"]:
-            records = records.filter(**{f"{date_field}__gte": form.cleaned_data["start"]})
-        if form.cleaned_data["end"]:
-            records = records.filter(**{f"{date_field}__lte": form.cleaned_data["end"]})
+    form, records = filtered.form, filtered.qs
     if request.GET.get("export") == "xlsx":
         title = str(model._meta.verbose_name_plural)
         workbook = ledger.records_workbook(
@@ -712,7 +701,7 @@ def _record_list(
         return workbook_response(
             workbook, f"{model._meta.model_name}-{core_selectors.local_today():%Y%m%d}.xlsx"
         )
-    page_obj = _page(request, records, columns)
+    page_obj = page_of(request, records, columns=columns)
     rows = list(page_obj)
     named = any(getattr(r, "was_minor", False) for r in rows) or any(s.is_minor for s in also_shown)
     _log_minors_shown(request, station, model, rows, named)
@@ -829,8 +818,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             deadline="deadline",
             handled="handled_at",
         ),
-        records=lambda filters: selectors.tickets_listed(filters, now),
-        form_class=forms.TicketFilterForm,
+        records=Ticket.objects.with_overdue(now),
+        filter_class=TicketFilter,
     )
 
 

@@ -13,19 +13,22 @@ from rescue_station import selectors as core_selectors
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
 from rescue_station.pickers import use_picker
-from rescue_station.query import BoundedChoicesMixin
+from rescue_station.query import BoundedChoicesMixin, SearchField, YearField
 from rescue_station.roles import Role
 
 from .models import (
     Activity,
+    ActivityKind,
     CaseReason,
     Child,
+    ChildCategory,
     CounsellingSession,
     FollowUp,
     GuardianshipAssessment,
     Intervention,
     MandatoryReport,
     MinorCase,
+    RiskLevel,
     Visit,
     VisitStatus,
 )
@@ -306,3 +309,51 @@ class ActivityForm(BoundedChoicesMixin, CompactModelForm):
         if children is not None and participants is not None and len(children) > participants:
             self.add_error("participants", _("There are more named children than participants."))
         return data
+
+
+# --- the lists' filters (minors.filters) -----------------------------------------------------
+
+
+def _search(placeholder: Any) -> SearchField:
+    return SearchField(
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
+    )
+
+
+def _choice(label: Any, choices: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=[("", _("All")), *choices], required=False)
+
+
+class CaseFilterForm(forms.Form):
+    q = _search(_("Name or guardian"))
+    reason = _choice(_("Reason"), CaseReason.choices)
+    status = _choice(_("Status"), [("open", _("Not closed")), ("closed", _("Closed"))])
+    overdue = _choice(_("Mandatory report"), [("1", _("Overdue"))])
+
+
+class ReportFilterForm(forms.Form):
+    q = _search(_("Receipt number or unit"))
+    late = _choice(_("Reporting deadline"), [("1", _("Past the deadline only"))])
+
+
+class ChildFilterForm(forms.Form):
+    q = _search(_("Name, guardian or school"))
+    category = _choice(_("Category"), ChildCategory.choices)
+    risk = _choice(_("Risk level"), RiskLevel.choices)
+    township = _choice(_("Township"), [])
+    due = _choice(_("Visit"), [("1", _("Due now"))])
+
+    def __init__(self, *args: Any, townships: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = [("", _("All")), *[(t, t) for t in townships]]
+
+
+class ActivityFilterForm(forms.Form):
+    q = _search(_("Theme, venue or partner"))
+    kind = _choice(_("Type"), ActivityKind.choices)
+    year = YearField(label=_("Year"))
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].offer(years, _("All"))

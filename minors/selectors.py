@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -34,6 +34,9 @@ from .models import (
     Visit,
     VisitStatus,
 )
+
+if TYPE_CHECKING:
+    from .filters import ActivityFilter, CaseFilter, ChildFilter, ReportFilter
 
 
 def policy_for(station: Station) -> MinorsPolicy:
@@ -70,50 +73,30 @@ def _reported_late(reports: QuerySet[MandatoryReport]) -> Q:
     return condition
 
 
-def report_list(
-    user: Any, station: Station, *, q: str = "", late: bool = False
-) -> QuerySet[MandatoryReport]:
-    """The register of the station worked in, each report with ``is_late``."""
+def report_list(user: Any, station: Station, data: Any) -> ReportFilter:
+    """The register of the station worked in, each report with ``is_late``, filtered by
+    ``data``."""
+    from .filters import ReportFilter
+
     reports = MandatoryReport.objects.for_user_at(user, station).select_related(
         "case__stay__person", "case__child"
     )
-    if q:
-        reports = reports.filter(Q(receipt_no__icontains=q) | Q(recipient_unit__icontains=q))
     condition = _reported_late(reports)
-    if late:
-        reports = reports.filter(condition)
-    return reports.annotate(is_late=ExpressionWrapper(condition, output_field=BooleanField()))
+    reports = reports.annotate(is_late=ExpressionWrapper(condition, output_field=BooleanField()))
+    return ReportFilter(data, reports)
 
 
-def case_list(
-    user: Any,
-    station: Station,
-    *,
-    q: str = "",
-    reason: str = "",
-    status: str = "",
-    overdue: bool = False,
-) -> QuerySet[MinorCase]:
+def case_list(user: Any, station: Station, data: Any) -> CaseFilter:
+    """The cases of ``user`` at ``station`` filtered by ``data`` (a query string), each with
+    ``has_counselling`` and ``has_report``: ``.qs`` the rows, ``.form`` the filter form."""
+    from .filters import CaseFilter  # here, as for every list: minors.forms is not loaded yet
+
     cases = MinorCase.objects.for_user_at(user, station).select_related("stay__person", "child")
-    if q:
-        cases = cases.filter(
-            Q(stay__person__name__icontains=q)
-            | Q(stay__person__placeholder_no__icontains=q)
-            | Q(child__name__icontains=q)
-            | Q(guardian_name__icontains=q)
-        )
-    if reason:
-        cases = cases.filter(reason=reason)
-    if status == "open":
-        cases = cases.filter(outcome="")
-    elif status == "closed":
-        cases = cases.exclude(outcome="")
-    if overdue:
-        cases = cases_missing_report(cases, now=timezone.now())
-    return cases.annotate(
+    cases = cases.annotate(
         has_counselling=Exists(CounsellingSession.objects.filter(case=OuterRef("pk"))),
         has_report=Exists(MandatoryReport.objects.filter(case=OuterRef("pk"))),
     )
+    return CaseFilter(data, cases)
 
 
 @dataclass(frozen=True)
@@ -155,34 +138,19 @@ def case_timeline(case: MinorCase) -> list[TimelineEntry]:
     return sorted(entries, key=key)
 
 
-def child_list(
-    user: Any,
-    station: Station,
-    *,
-    q: str = "",
-    category: str = "",
-    risk: str = "",
-    township: str = "",
-    due: bool = False,
-    today: date | None = None,
-) -> QuerySet[Child]:
+def child_list(user: Any, station: Station, data: Any) -> ChildFilter:
+    """The children of ``user`` at ``station`` filtered by ``data``, each with ``last_visit``,
+    the next visit due first."""
+    from .filters import ChildFilter
+
     children = Child.objects.for_user_at(user, station).annotate(
         last_visit=Max("visits__visited_on")
     )
-    if q:
-        children = children.filter(
-            Q(name__icontains=q) | Q(guardian_name__icontains=q) | Q(school__icontains=q)
-        )
-    if category:
-        children = children.filter(category=category)
-    if risk:
-        children = children.filter(risk_level=risk)
-    if township:
-        children = children.filter(township=township)
-    if due:
-        today = today or core_selectors.local_today()
-        children = children.filter(next_visit_due__lte=today)
-    return children.order_by("next_visit_due", "name", "pk")
+    return ChildFilter(
+        data,
+        children.order_by("next_visit_due", "name", "pk"),
+        form_kwargs={"townships": townships(user, station)},
+    )
 
 
 class DueState:
@@ -255,19 +223,15 @@ def children_without_intervention(children: QuerySet[Child]) -> QuerySet[Child]:
     )
 
 
-def activity_list(
-    user: Any, station: Station, *, q: str = "", kind: str = "", year: int | None = None
-) -> QuerySet[Activity]:
+def activity_list(user: Any, station: Station, data: Any, *, years: list[int]) -> ActivityFilter:
+    """The activities of ``user`` at ``station`` filtered by ``data``, newest first; ``years``
+    the year selector offers."""
+    from .filters import ActivityFilter
+
     activities = Activity.objects.for_user_at(user, station).annotate(named=Count("children"))
-    if q:
-        activities = activities.filter(
-            Q(title__icontains=q) | Q(venue__icontains=q) | Q(partner__icontains=q)
-        )
-    if kind:
-        activities = activities.filter(kind=kind)
-    if year is not None:
-        activities = activities.filter(held_on__year=year)
-    return activities.order_by("-held_on", "-pk")
+    return ActivityFilter(
+        data, activities.order_by("-held_on", "-pk"), form_kwargs={"years": years}
+    )
 
 
 @dataclass

@@ -32,7 +32,6 @@ from rescue_station.query import (
     SortableColumns,
     figures_year_max,
     month_param,
-    search_param,
     year_max,
     year_options,
     year_param,
@@ -58,18 +57,11 @@ from .forms import (
 from .models import (
     Activity,
     ActivityKind,
-    CaseReason,
     Child,
-    ChildCategory,
     MandatoryReport,
     MinorCase,
-    RiskLevel,
     Visit,
 )
-
-
-def _page(request: HttpRequest, queryset: Any, columns: SortableColumns | None = None) -> Any:
-    return page_of(request, queryset, columns=columns)
 
 
 def _case_for(request: HttpRequest, pk: int) -> MinorCase:
@@ -127,22 +119,14 @@ CASE_COLUMNS = SortableColumns(opened="opened_at", reason="reason", guardian="gu
 
 @permission_required("minors.view_minorcase", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
-    g = request.GET
-    cases = selectors.case_list(
-        request.user,
-        current_station(request),
-        q=search_param(request),
-        reason=g.get("reason", ""),
-        status=g.get("status", ""),
-        overdue=g.get("overdue") == "1",
-    )
+    filtered = selectors.case_list(request.user, current_station(request), request.GET)
     overdue = list(
         selectors.cases_missing_report(
             MinorCase.objects.for_user_at(request.user, current_station(request)),
             now=timezone.now(),
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, cases, CASE_COLUMNS)
+    page_obj = page_of(request, filtered.qs, columns=CASE_COLUMNS)
     _log_list(request, MinorCase, page_obj, overdue)
     return render(
         request,
@@ -151,7 +135,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "overdue": overdue,
             "overdue_ids": {c.pk for c in overdue},
-            "reasons": CaseReason.choices,
+            "filter_form": filtered.form,
         },
     )
 
@@ -306,24 +290,19 @@ REPORT_COLUMNS = SortableColumns(
 
 @permission_required("minors.view_mandatoryreport", raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = selectors.report_list(
-        request.user,
-        current_station(request),
-        q=search_param(request),
-        late=request.GET.get("late") == "1",
-    )
+    filtered = selectors.report_list(request.user, current_station(request), request.GET)
     overdue = list(
         selectors.cases_missing_report(
             MinorCase.objects.for_user_at(request.user, current_station(request)),
             now=timezone.now(),
         ).select_related("stay__person", "child")
     )
-    page_obj = _page(request, reports, REPORT_COLUMNS)
+    page_obj = page_of(request, filtered.qs, columns=REPORT_COLUMNS)
     _log_list(request, MandatoryReport, page_obj, overdue)
     return render(
         request,
         "minors/report_list.html",
-        {"page_obj": page_obj, "overdue": overdue},
+        {"page_obj": page_obj, "overdue": overdue, "filter_form": filtered.form},
     )
 
 
@@ -343,17 +322,8 @@ CHILD_COLUMNS = SortableColumns(
 
 @permission_required("minors.view_child", raise_exception=True)
 def child_list(request: HttpRequest) -> HttpResponse:
-    g = request.GET
-    children = selectors.child_list(
-        request.user,
-        current_station(request),
-        q=search_param(request),
-        category=g.get("category", ""),
-        risk=g.get("risk", ""),
-        township=g.get("township", ""),
-        due=g.get("due") == "1",
-    )
-    page_obj = _page(request, children, CHILD_COLUMNS)
+    filtered = selectors.child_list(request.user, current_station(request), request.GET)
+    page_obj = page_of(request, filtered.qs, columns=CHILD_COLUMNS)
     without_intervention = selectors.children_without_intervention(
         Child.objects.for_user_at(request.user, current_station(request))
     )
@@ -363,9 +333,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "minors/child_list.html",
         {
             "page_obj": page_obj,
-            "categories": ChildCategory.choices,
-            "risks": RiskLevel.choices,
-            "townships": selectors.townships(request.user, current_station(request)),
+            "filter_form": filtered.form,
             "today": selectors.core_selectors.local_today(),
             "without_intervention": without_intervention,
         },
@@ -492,10 +460,10 @@ DUE_COLUMNS = SortableColumns(
 def visits_due(request: HttpRequest) -> HttpResponse:
     """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
     state = request.GET.get("state", "")
-    page_obj = _page(
+    page_obj = page_of(
         request,
         selectors.visits_due(request.user, current_station(request), state=state),
-        DUE_COLUMNS,
+        columns=DUE_COLUMNS,
     )
     _log_list(request, Visit, page_obj)
     return render(
@@ -601,22 +569,17 @@ ACTIVITY_COLUMNS = SortableColumns(
 
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_list(request: HttpRequest) -> HttpResponse:
-    g = request.GET
-    year = year_param(request) if g.get("year") else None  # absent: every year
-    activities = selectors.activity_list(
-        request.user,
-        current_station(request),
-        q=search_param(request),
-        kind=g.get("kind", ""),
-        year=year,
+    year = year_param(request) if request.GET.get("year") else None  # absent: every year
+    years = year_options(year_max(), first=FIRST_YEAR, shown=year)
+    filtered = selectors.activity_list(
+        request.user, current_station(request), request.GET, years=years
     )
     return render(
         request,
         "minors/activity_list.html",
         {
-            "page_obj": _page(request, activities, ACTIVITY_COLUMNS),
-            "kinds": ActivityKind.choices,
-            "years": year_options(year_max(), first=FIRST_YEAR, shown=year),
+            "page_obj": page_of(request, filtered.qs, columns=ACTIVITY_COLUMNS),
+            "filter_form": filtered.form,
         },
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.audit import history_rows
+from rescue_station.forms import error_text
 from rescue_station.query import year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.selectors import local_today
@@ -89,7 +90,7 @@ def monitoring_page(request: HttpRequest, pk: int) -> HttpResponse:
                     budget_measure=notes_form.cleaned_data["budget_measure"],
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("The causes and measures were saved."))
             return redirect(_page_url(framework, as_of))
@@ -165,7 +166,7 @@ def monitoring_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.monitoring_send(framework=framework, as_of=as_of, acting_user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The monitoring form is marked as sent."))
     return redirect(_page_url(framework, as_of))
@@ -185,7 +186,7 @@ def monitoring_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             framework=framework, acting_user=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The monitoring form was reopened."))
     return redirect(_page_url(framework, as_of))

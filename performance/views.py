@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import registry
 from rescue_station.audit import history_rows
-from rescue_station.forms import VersionForm, save_through
+from rescue_station.forms import VersionForm, error_text, errors_to_form, save_through
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.sections import saved_in_section
 from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
@@ -86,10 +86,6 @@ def _station_frameworks(request: HttpRequest, station) -> QuerySet[Framework]:
     )
 
 
-def _validation_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 @permission_required("performance.view_framework", raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
@@ -120,7 +116,7 @@ def framework_create(request: HttpRequest) -> HttpResponse:
                     station=station, year=form.cleaned_data["year"], acting_user=request.user
                 )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The framework was created."))
             return redirect("performance:framework", pk=framework.pk)
@@ -172,7 +168,7 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **values,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The framework was saved."))
             return redirect("performance:framework", pk=framework.pk)
@@ -208,7 +204,7 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = Non
                 **values,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect("performance:framework", pk=framework.pk)
@@ -243,7 +239,7 @@ def indicator_weight_fix(request: HttpRequest, pk: int, indicator_pk: int) -> Ht
                 expected_version=form.expected_version,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -289,7 +285,7 @@ def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
                 expected_version=form.expected_version,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The indicator was removed."))
             return redirect("performance:framework", pk=framework.pk)
@@ -443,7 +439,7 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The report text was saved."))
             return redirect("performance:form", pk=framework.pk)
@@ -468,7 +464,7 @@ def evaluation_finalise(request: HttpRequest, pk: int) -> HttpResponse:
             framework=framework, acting_user=request.user, acknowledgements=acknowledgements
         )
     except ValidationError as error:
-        messages.error(request, _validation_message(error))
+        messages.error(request, error_text(error))
         if acknowledgements:
             # Refused: nothing is saved, but what the head wrote is offered again on the page.
             request.session[_ack_draft_key(framework)] = {
@@ -496,7 +492,7 @@ def evaluation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             framework=framework, acting_user=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, _validation_message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The evaluation was reopened."))
     return redirect("performance:form", pk=framework.pk)
@@ -517,7 +513,7 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
                 targets=form.targets(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The framework was created."))
             return redirect("performance:framework", pk=framework.pk)

@@ -118,12 +118,19 @@ class VersionForm(VersionedFormMixin, forms.Form):
 
 def errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's refusal on the form, by field where the field is on the form (the rest,
-    an edit conflict included, above the fields)."""
+    an edit conflict included, above the fields): the one way a view shows a refusal on a form.
+    ``form.add_error(None, error)`` would raise ValueError (a 500) for a refusal naming a model
+    field the form does not have."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one line, for a page that shows it as a message (no form)."""
+    return " ".join(error.messages)
 
 
 def save_through(form: forms.BaseForm, write: Callable[[], T]) -> T | None:

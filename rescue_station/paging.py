@@ -9,6 +9,7 @@ the OFFSET of that page reads anyway.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -54,12 +55,15 @@ def page_number(request: HttpRequest) -> int:
 def page_of(
     request: HttpRequest,
     queryset: Any,
-    per_page: int | None = None,
     *,
+    per_page: int | None = None,
     columns: SortableColumns | None = None,
+    rows: Callable[[Any], list[Any]] | None = None,
 ) -> Page:
     """The page of ``queryset`` the request asks for (the last one past the end), in the order
-    ``?sort=`` asks for among ``columns`` (the page's ``sorting``, read by its headers)."""
+    ``?sort=`` asks for among ``columns`` (the page's ``sorting``, read by its headers).
+    ``rows``, when given, makes the page's rows what the page shows (e.g. sums rounded to the
+    cent): it is given the rows of this page only."""
     number = page_number(request)
     sorting = (columns or SortableColumns()).parse(request)
     queryset = sorting.apply(queryset)
@@ -68,4 +72,6 @@ def page_of(
     )
     page = paginator.get_page(number)
     page.sorting = sorting
+    if rows is not None:
+        page.object_list = rows(page.object_list)
     return page

@@ -68,9 +68,35 @@ def year_param(
     raw = request.GET.get(name, "")
     if raw == "":
         return default if default is not None else selectors.local_today().year
+    return parse_year(raw, last=last)
+
+
+def parse_year(raw: Any, *, last: int | None = None) -> int:
+    """``raw`` as a year from 1900 to ``last`` (next year), else BadQuery (400)."""
     maximum = year_max() if last is None else last
     message = _("The year must be from %(min)s to %(max)s.") % {"min": YEAR_MIN, "max": maximum}
     return bounded_int(raw, minimum=YEAR_MIN, maximum=maximum, message=message)
+
+
+class YearField(forms.IntegerField):
+    """The year selector of a filter form: empty for every year, else a year as ``year_param``
+    reads it (400 outside 1900 to ``last``, whether or not the selector offers it). The form
+    sets the years offered (``year_options``) with ``offer``."""
+
+    widget = forms.Select
+
+    def __init__(self, *, last: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.last = last
+
+    def offer(self, years: list[int], everything: str) -> None:
+        self.widget.choices = [("", everything), *[(y, str(y)) for y in years]]
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        return parse_year(value, last=self.last)
 
 
 def year_options(

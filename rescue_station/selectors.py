@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import registry
 from .formatting import format_wan
 from .models import AccessLog, Station
+
+if TYPE_CHECKING:
+    from .filters import AccessLogFilter
 
 
 def local_today() -> date:
@@ -120,31 +122,14 @@ def access_log_record_types(user: Any) -> list[tuple[str, str]]:
     return [(t, record_type_label(t)) for t in types]
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.get_current_timezone())
+def access_log_filter(user: Any, data: Any) -> AccessLogFilter:
+    """The access log of the user's stations, newest first, filtered by ``data`` (a query
+    string; rescue_station.filters.AccessLogFilter): ``.qs`` the entries, ``.form`` the form."""
+    from .filters import AccessLogFilter  # here: its form reads this module through query
 
-
-def access_log_entries(user: Any, filters: dict[str, Any]) -> QuerySet[AccessLog]:
-    """The access log of the user's stations, newest first, narrowed by the filter form's data:
-    ``q`` in the record's name, the list's name or its filter; ``user`` in the username or full
-    name; ``kind``; ``record_type``; ``start`` and ``end`` local days, both included."""
     entries = AccessLog.objects.for_user(user).select_related("user", "station")
-    q = (filters.get("q") or "").strip()
-    if q:
-        entries = entries.filter(
-            Q(record_label__icontains=q) | Q(list_name__icontains=q) | Q(query__icontains=q)
-        )
-    who = (filters.get("user") or "").strip()
-    if who:
-        entries = entries.filter(
-            Q(user__username__icontains=who) | Q(user__full_name__icontains=who)
-        )
-    if filters.get("kind"):
-        entries = entries.filter(kind=filters["kind"])
-    if filters.get("record_type"):
-        entries = entries.filter(record_type=filters["record_type"])
-    if filters.get("start"):
-        entries = entries.filter(accessed_at__gte=_day_start(filters["start"]))
-    if filters.get("end"):
-        entries = entries.filter(accessed_at__lt=_day_start(filters["end"] + timedelta(days=1)))
-    return entries.order_by("-accessed_at", "-pk")
+    return AccessLogFilter(
+        data,
+        entries.order_by("-accessed_at", "-pk"),
+        form_kwargs={"record_types": access_log_record_types(user)},
+    )

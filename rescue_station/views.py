@@ -8,14 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .forms import AccessLogFilterForm
 from .middleware import PENDING_POST, session_remaining
 from .paging import page_of
 from .query import BadQuery, SortableColumns, figures_year_max, safe_next, year_options, year_param
 from .scoping import SESSION_KEY, user_stations
 from .selectors import (
-    access_log_entries,
-    access_log_record_types,
+    access_log_filter,
     dashboard_matrix,
     dashboards_for,
     group_by_app,
@@ -75,14 +73,12 @@ ACCESS_LOG_COLUMNS = SortableColumns(
 @permission_required("rescue_station.view_accesslog", raise_exception=True)
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who read which persons' records, lists and exports, in the user's stations."""
-    form = AccessLogFilterForm(
-        request.GET or None, record_types=access_log_record_types(request.user)
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = access_log_entries(request.user, filters)
-    page_obj = page_of(request, entries, columns=ACCESS_LOG_COLUMNS)
+    filtered = access_log_filter(request.user, request.GET)
+    page_obj = page_of(request, filtered.qs, columns=ACCESS_LOG_COLUMNS)
     return render(
-        request, "rescue_station/access_log.html", {"filter_form": form, "page_obj": page_obj}
+        request,
+        "rescue_station/access_log.html",
+        {"filter_form": filtered.form, "page_obj": page_obj},
     )
 
 
