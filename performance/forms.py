@@ -85,6 +85,9 @@ class FrameworkForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["declared_text"].initial = weights_text(self.instance.declared_weights or {})
         self.order_fields(["declared_text"])
+        if self.instance.pk and self.instance.targets_locked:
+            for name in ("long_term_goals", "expected_goals"):  # as approved by the bureau
+                self.fields[name].disabled = True
 
     def clean_declared_text(self) -> dict[str, str]:
         weights: dict[str, str] = {}

@@ -52,6 +52,7 @@ INDICATOR_FIELDS = (
 # What the approved 绩效目标表 prints of a line: changed after the approval only by an adjustment
 # (the target) or not at all (the rest).
 DECLARED_FIELDS = ("level1", "level2", "name", "comparator", "target", "unit")
+DECLARED_GOALS = ("long_term_goals", "expected_goals")
 
 
 def _ensure_draft(framework: Framework) -> None:
@@ -118,8 +119,15 @@ def framework_create(
 def framework_update(
     *, framework: Framework, acting_user: Any, expected_version: int | None = None, **values: Any
 ) -> Framework:
-    """Change the framework's settings, from ``expected_version`` (its form's) when given."""
+    """Change the framework's settings, from ``expected_version`` (its form's) when given.
+    The goals in words are part of the approved 绩效目标表: once approved, they stay."""
     _ensure_draft(framework)
+    if framework.targets_locked and any(
+        name in values and values[name] != getattr(framework, name) for name in DECLARED_GOALS
+    ):
+        raise ValidationError(
+            _("The targets were approved by the bureau: their goals can no longer be changed.")
+        )
     for name, value in values.items():
         setattr(framework, name, value)
     return save_audited(framework, acting_user=acting_user, expected_version=expected_version)

@@ -163,6 +163,21 @@ def test_a_locked_target_is_not_edited_directly(demo_2024, users):
     assert framework.indicators.get(name=PERSON_DAYS).deviation == "原因"
 
 
+def test_the_goals_of_approved_targets_stay_as_approved(demo_2024, users, client_for):
+    framework = declare_and_approve(demo_2024, users)
+    with pytest.raises(ValidationError, match="目标已批复"):
+        services.framework_update(
+            framework=framework, acting_user=users["finance_officer"], expected_goals="改写"
+        )
+    services.framework_update(
+        framework=framework, acting_user=users["finance_officer"], achieved_goals="完成情况"
+    )
+    page = client_for("finance_officer").get(
+        reverse("performance:framework_edit", args=[framework.pk])
+    )
+    assert page.context["form"].fields["expected_goals"].disabled
+
+
 def test_an_adjustment_needs_a_reason_and_an_approved_target(demo_2024, users):
     with pytest.raises(ValidationError, match="尚未批复"):
         adjust(demo_2024, users)
