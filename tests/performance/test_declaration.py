@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from performance import services
 from performance.models import Framework, IndicatorAdjustment
+from performance.report import Report
 from performance.selectors import compute_report
 
 PERSON_DAYS = "流浪乞讨救助人次数"  # ≥7500 人天次 in the printed 2024; 5577 done
@@ -416,3 +417,26 @@ def test_the_adjust_page_requires_the_change_permission(demo_2024, users, client
     url = reverse("performance:indicator_adjust", args=[framework.pk, indicator.pk])
     assert client_for("bureau_supervisor").get(url).status_code == 403
     assert client_for("finance_officer").get(url).status_code == 200
+
+
+def test_a_finalised_form_keeps_both_targets_in_its_frozen_figures(demo_2024, users):
+    demo_2024.indicators.filter(name="生活无着流浪乞讨救助对象及未成年人满意度").update(
+        weight=Decimal(10)
+    )
+    adjust(declare_and_approve(demo_2024, users), users)
+    evaluation = services.evaluation_finalise(
+        framework=Framework.objects.get(pk=demo_2024.pk), acting_user=users["supervisor"]
+    )
+    frozen = person_days_row(evaluation.snapshot["evaluation"])
+    assert (frozen["target"], frozen["declared_target"]) == ("6000", "7500")
+    assert person_days_row(evaluation_json()) == frozen
+    row = next(r for r in Report.from_snapshot(evaluation.snapshot).rows if r.name == PERSON_DAYS)
+    assert row.printed_target == "原≥7500，调整为≥6000"
+
+
+def test_a_snapshot_frozen_before_declarations_reads_its_target_as_declared(demo_2024):
+    snapshot = compute_report(demo_2024).to_snapshot()
+    for row in snapshot["report"]["rows"]:
+        del row["declared_target"]
+    data = Report.from_snapshot(snapshot).to_json()
+    assert all(r["declared_target"] == r["target"] for r in data["indicators"])
