@@ -11,10 +11,15 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from rescue_station import registry
-from rescue_station.forms import MISSING_VERSION, VersionedFormMixin
+from rescue_station.forms import (
+    MISSING_VERSION,
+    DateInput,
+    VersionedFormMixin,
+    model_form_field,
+)
 from rescue_station.query import BoundedChoicesMixin
 
-from .models import Framework, Indicator, ReportSection
+from .models import Framework, Indicator, IndicatorAdjustment, ReportSection
 from .report import finding_key
 
 
@@ -62,12 +67,14 @@ class FrameworkForm(VersionedFormMixin, forms.ModelForm):
         fields = [
             "places",
             "far_exceeded_threshold",
+            "long_term_goals",
             "expected_goals",
             "achieved_goals",
             "budget_deviation",
             "budget_measure",
         ]
         widgets = {
+            "long_term_goals": forms.Textarea(attrs={"rows": 6}),
             "expected_goals": forms.Textarea(attrs={"rows": 6}),
             "achieved_goals": forms.Textarea(attrs={"rows": 6}),
             "budget_deviation": forms.Textarea(attrs={"rows": 3}),
@@ -78,6 +85,9 @@ class FrameworkForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["declared_text"].initial = weights_text(self.instance.declared_weights or {})
         self.order_fields(["declared_text"])
+        if self.instance.pk and self.instance.targets_locked:
+            for name in ("long_term_goals", "expected_goals"):  # as approved by the bureau
+                self.fields[name].disabled = True
 
     def clean_declared_text(self) -> dict[str, str]:
         weights: dict[str, str] = {}
@@ -133,6 +143,13 @@ class IndicatorForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["metric_key"].choices = metric_choices(self.instance.metric_key)
         self.fields["metric_key"].help_text = Indicator._meta.get_field("metric_key").help_text
+        if self.instance.pk and self.instance.framework.targets_locked:
+            # As approved by the bureau: the target changes through an adjustment, the rest not.
+            for name in ("level1", "level2", "name", "comparator", "target", "unit"):
+                self.fields[name].disabled = True
+            self.fields["target"].help_text = _(
+                "Approved by the bureau: change it through an adjustment, with its reason."
+            )
 
 
 class NotesForm(VersionedFormMixin, forms.Form):
@@ -288,6 +305,23 @@ class AcknowledgeForm(forms.Form):
 
     def acknowledgements(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(name, "") for name, key in self.keys.items()}
+
+
+class ApprovalForm(VersionedFormMixin, forms.Form):
+    """The bureau's approval of the declared targets, as the finance officer records it."""
+
+    approved_on = model_form_field(Framework, "approved_on", required=True, widget=DateInput())
+    approval_document = model_form_field(Framework, "approval_document", required=True)
+
+
+class AdjustmentForm(VersionedFormMixin, forms.Form):
+    """A change of an approved target, with its reason and its date."""
+
+    target = model_form_field(IndicatorAdjustment, "target", label=_("New target"))
+    reason = model_form_field(
+        IndicatorAdjustment, "reason", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    adjusted_on = model_form_field(IndicatorAdjustment, "adjusted_on", widget=DateInput())
 
 
 class ReopenForm(forms.Form):

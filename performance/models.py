@@ -33,7 +33,18 @@ DEFAULT_DECLARED = {
 
 
 class Framework(Versioned):
-    """The indicators, targets and weights of a station's year (绩效目标)."""
+    """The indicators, targets and weights of a station's year (绩效目标).
+
+    Its targets are declared to the finance bureau before the year (``declared``) and locked once
+    the bureau approves them (``approved``): a later change of a target is an adjustment with its
+    reason (``IndicatorAdjustment``). A framework never declared stays a ``draft`` and is edited
+    freely until its evaluation is finalised, as before.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        DECLARED = "declared", _("declared")
+        APPROVED = "approved", _("approved")
 
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="frameworks", verbose_name=_("station")
@@ -57,10 +68,35 @@ class Framework(Versioned):
         validators=[MinValueValidator(Decimal(1))],
         help_text=_("Warn when an actual reaches this multiple of its target (1.5 = 150%)."),
     )
+    status = models.CharField(
+        _("status of the targets"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    long_term_goals = models.TextField(_("long-term goals (长期目标)"), blank=True)
     expected_goals = models.TextField(_("expected goals (预期目标)"), blank=True)
     achieved_goals = models.TextField(_("goals achieved (实际完成情况)"), blank=True)
     budget_deviation = models.TextField(_("budget line: deviation reason"), blank=True)
     budget_measure = models.TextField(_("budget line: improvement measure"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True, editable=False)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared by"),
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approval_document = models.CharField(
+        _("approval document number (批复文号)"), max_length=100, blank=True
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approval recorded by"),
+    )
     history = HistoricalRecords()
 
     objects = StationScopedQuerySet.as_manager()
@@ -72,6 +108,9 @@ class Framework(Versioned):
         ]
         verbose_name = _("performance framework")
         verbose_name_plural = _("performance frameworks")
+        permissions = [
+            ("approve_framework", _("Can record the bureau's approval of the targets")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.station} {self.year}"
@@ -83,7 +122,16 @@ class Framework(Versioned):
     def declared(self) -> dict[str, Decimal]:
         return {k: Decimal(str(v)) for k, v in self.declared_weights.items()}
 
+    @property
+    def targets_locked(self) -> bool:
+        """Approved by the bureau: a target changes only through an adjustment."""
+        return self.status == self.Status.APPROVED
+
     def clean(self) -> None:
+        if self.status == self.Status.APPROVED and not (
+            self.approved_on and self.approval_document.strip()
+        ):
+            raise ValidationError(_("An approval keeps its date and its document number."))
         if not isinstance(self.declared_weights, dict):
             raise ValidationError({"declared_weights": _("Give a weight for each group.")})
         for name, value in self.declared_weights.items():
@@ -128,6 +176,13 @@ class Indicator(Versioned):
         help_text=_("A number without the sign; a word for qualitative and period lines."),
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
+    declared_target = models.CharField(
+        _("target as approved"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_("The target when the bureau approved the framework; empty before."),
+    )
     weight = models.DecimalField(
         _("weight (分值)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -189,6 +244,11 @@ class Indicator(Versioned):
     def source(self) -> str:
         return self.metric_key or "manual"
 
+    @property
+    def target_as_declared(self) -> str:
+        """The target of the approved 绩效目标表 (the current one while never approved)."""
+        return self.declared_target or self.target
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         manual_kind = self.comparator in ("qualitative", "period")
@@ -219,6 +279,40 @@ class Indicator(Versioned):
                 pass
         if errors:
             raise ValidationError(errors)
+
+
+class IndicatorAdjustment(Plausible):
+    """A change of an approved target (绩效目标调整): from what, to what, why, on which day, by whom."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("indicator")
+    )
+    previous_target = models.CharField(_("target before"), max_length=60)
+    target = models.CharField(_("target after"), max_length=60)
+    reason = models.TextField(_("reason for the adjustment"))
+    adjusted_on = models.DateField(_("adjusted on"))
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("adjusted by"),
+    )
+    history = HistoricalRecords()
+
+    objects = StationScopedQuerySet.as_manager()
+    station_path = "indicator__framework__station"
+
+    class Meta:
+        ordering = ["indicator", "adjusted_on", "pk"]
+        verbose_name = _("target adjustment")
+        verbose_name_plural = _("target adjustments")
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.previous_target} → {self.target}"
+
+    def clean(self) -> None:
+        if not self.reason.strip():
+            raise ValidationError({"reason": _("Say why the target is adjusted.")})
 
 
 class Evaluation(Plausible):

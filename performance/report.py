@@ -81,6 +81,14 @@ def printed_target(comparator: str, target: str, unit: str) -> str:
     return f"{SIGNS[comparator]}{target}"
 
 
+def adjusted_target(comparator: str, declared: str, target: str, unit: str) -> str:
+    """年度指标值 of a line whose approved target was adjusted: both, 原≥7500，调整为≥6000."""
+    current = printed_target(comparator, target, unit)
+    if not declared or declared == target:
+        return current
+    return f"原{printed_target(comparator, declared, unit)}，调整为{current}"
+
+
 @dataclass
 class Row:
     level1: str
@@ -100,6 +108,9 @@ class Row:
     far_exceeded: bool = False
     error: bool = False
     indicator_id: int | None = None
+    # The target of the approved 绩效目标表; the target itself when never approved or adjusted
+    # (empty in a snapshot frozen before targets were declared: read as the target).
+    declared_target: str = ""
 
     JSON_KEYS = (
         "level1",
@@ -107,6 +118,7 @@ class Row:
         "name",
         "comparator",
         "target",
+        "declared_target",
         "unit",
         "actual",
         "source",
@@ -115,6 +127,11 @@ class Row:
         "deviation",
         "measure",
     )
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: getattr(self, k) for k in self.JSON_KEYS}
+        data["declared_target"] = self.declared_target or self.target
+        return data
 
     @property
     def note(self) -> str:
@@ -230,7 +247,7 @@ class Report:
                 "weight": self.budget.weight,
                 "score": self.budget.score,
             },
-            "indicators": [{k: getattr(r, k) for k in Row.JSON_KEYS} for r in self.rows],
+            "indicators": [r.to_json() for r in self.rows],
             "total": self.total,
             "grade": self.grade,
             "findings": [
@@ -387,9 +404,13 @@ def build_report(
                 score=places_text(r.score, places),
                 deviation=indicator.deviation,
                 measure=indicator.measure,
-                printed_target=printed_target(
-                    indicator.comparator, indicator.target, indicator.unit
+                printed_target=adjusted_target(
+                    indicator.comparator,
+                    indicator.declared_target,
+                    indicator.target,
+                    indicator.unit,
                 ),
+                declared_target=indicator.target_as_declared,
                 lost_points=r.lost_points,
                 far_exceeded=r.far_exceeded,
                 error=indicator.name in error_lines,

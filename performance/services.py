@@ -22,6 +22,7 @@ from .models import (
     FindingAcknowledgement,
     Framework,
     Indicator,
+    IndicatorAdjustment,
     Monitoring,
     MonitoringNote,
     ReportSection,
@@ -48,10 +49,41 @@ INDICATOR_FIELDS = (
 )
 
 
+# What the approved 绩效目标表 prints of a line: changed after the approval only by an adjustment
+# (the target) or not at all (the rest).
+DECLARED_FIELDS = ("level1", "level2", "name", "comparator", "target", "unit")
+DECLARED_GOALS = ("long_term_goals", "expected_goals")
+
+
 def _ensure_draft(framework: Framework) -> None:
     evaluation = evaluation_for(framework)
     if evaluation.is_final:
         raise ValidationError(_("The evaluation is finalised: reopen it before changing it."))
+
+
+def _ensure_lines_open(framework: Framework) -> None:
+    """Lines are added, removed or replaced only before the bureau approves the targets."""
+    if framework.targets_locked:
+        raise ValidationError(
+            _("The targets were approved by the bureau: lines can no longer be added or removed.")
+        )
+
+
+def _ensure_declared_unchanged(indicator: Indicator, values: dict[str, Any]) -> None:
+    """After the approval, the approved columns of a line stay as approved; a target changes
+    only through ``indicator_target_adjust``, with its reason."""
+    changed = [
+        name
+        for name in DECLARED_FIELDS
+        if name in values and str(values[name] or "") != str(getattr(indicator, name) or "")
+    ]
+    if changed:
+        raise ValidationError(
+            _(
+                "The targets were approved by the bureau: record an adjustment, with its reason, "
+                "to change a target."
+            )
+        )
 
 
 @transaction.atomic
@@ -87,8 +119,15 @@ def framework_create(
 def framework_update(
     *, framework: Framework, acting_user: Any, expected_version: int | None = None, **values: Any
 ) -> Framework:
-    """Change the framework's settings, from ``expected_version`` (its form's) when given."""
+    """Change the framework's settings, from ``expected_version`` (its form's) when given.
+    The goals in words are part of the approved 绩效目标表: once approved, they stay."""
     _ensure_draft(framework)
+    if framework.targets_locked and any(
+        name in values and values[name] != getattr(framework, name) for name in DECLARED_GOALS
+    ):
+        raise ValidationError(
+            _("The targets were approved by the bureau: their goals can no longer be changed.")
+        )
     for name, value in values.items():
         setattr(framework, name, value)
     return save_audited(framework, acting_user=acting_user, expected_version=expected_version)
@@ -143,9 +182,13 @@ def indicator_save(
     **values: Any,
 ) -> Indicator:
     _ensure_draft(framework)
+    if indicator is None:
+        _ensure_lines_open(framework)
     indicator = indicator or Indicator(framework=framework)
     if indicator.framework_id != framework.pk:
         raise PermissionDenied
+    if framework.targets_locked:
+        _ensure_declared_unchanged(indicator, values)
     for name, value in values.items():
         setattr(indicator, name, value)
     if indicator.pk is None and not values.get("order"):
@@ -185,6 +228,7 @@ def indicator_delete(
 ) -> None:
     """Remove a line; from a page loaded before someone else saved the line, refused."""
     _ensure_draft(indicator.framework)
+    _ensure_lines_open(indicator.framework)
     delete_audited(indicator, acting_user=acting_user, expected_version=expected_version)
 
 
@@ -389,6 +433,7 @@ def framework_import(
     someone else since refuses the whole import, which would otherwise overwrite it unseen.
     """
     _ensure_draft(framework)
+    _ensure_lines_open(framework)
     existing = {i.name: i for i in framework.indicators.all()}
     for indicator in existing.values() if versions is not None else ():
         if versions.get(indicator.pk) != indicator.version:
@@ -401,6 +446,106 @@ def framework_import(
     for indicator in existing.values():
         delete_audited(indicator, acting_user=acting_user, reason=_("imported from Excel"))
     return framework
+
+
+# ---------------------------------------------------------------- target declaration
+
+
+@transaction.atomic
+def framework_declare(
+    *, framework: Framework, acting_user: Any, expected_version: int | None = None
+) -> Framework:
+    """The targets are sent to the finance bureau (绩效目标申报): a draft with lines becomes
+    declared. It may be declared before its year starts; its lines stay editable until the
+    bureau's approval is recorded."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _ensure_draft(framework)
+    if framework.status != Framework.Status.DRAFT:
+        raise ValidationError(_("Only a draft framework can be declared."))
+    if not framework.indicators.exists():
+        raise ValidationError(_("A framework without indicators cannot be declared."))
+    framework.status = Framework.Status.DECLARED
+    framework.declared_at = timezone.now()
+    framework.declared_by = acting_user
+    return save_audited(
+        framework,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        reason=_("targets declared"),
+    )
+
+
+@transaction.atomic
+def framework_approve(
+    *,
+    framework: Framework,
+    approved_on: date,
+    document_number: str,
+    acting_user: Any,
+    expected_version: int | None = None,
+) -> Framework:
+    """Record the bureau's approval of the declared targets (its date and document number):
+    the targets are locked, each line keeping its approved target beside the current one.
+    Only the finance officer records it (``performance.approve_framework``)."""
+    if not acting_user.has_perm("performance.approve_framework"):
+        raise PermissionDenied
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _ensure_draft(framework)
+    if framework.status != Framework.Status.DECLARED:
+        raise ValidationError(_("Only declared targets can be approved."))
+    if not document_number.strip():
+        raise ValidationError({"approval_document": _("Give the approval's document number.")})
+    framework.status = Framework.Status.APPROVED
+    framework.approved_on = approved_on
+    framework.approval_document = document_number.strip()
+    framework.approved_by = acting_user
+    save_audited(
+        framework,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        reason=_("targets approved by the bureau"),
+    )
+    for indicator in framework.indicators.all():
+        indicator.declared_target = indicator.target
+        save_audited(indicator, acting_user=acting_user, reason=_("targets approved by the bureau"))
+    return framework
+
+
+@transaction.atomic
+def indicator_target_adjust(
+    *,
+    indicator: Indicator,
+    target: str,
+    reason: str,
+    adjusted_on: date,
+    acting_user: Any,
+    expected_version: int | None = None,
+) -> IndicatorAdjustment:
+    """Change an approved target (绩效目标调整): the line takes the new target, and the change is
+    kept with its reason, its date and who recorded it; the approved target stays beside it."""
+    framework = indicator.framework
+    _ensure_draft(framework)
+    if not framework.targets_locked:
+        raise ValidationError(_("The targets are not approved yet: change the line itself."))
+    target, reason = target.strip(), reason.strip()
+    if target == indicator.target:
+        raise ValidationError({"target": _("The new target is the current one.")})
+    if framework.approved_on and adjusted_on < framework.approved_on:
+        raise ValidationError({"adjusted_on": _("An adjustment follows the approval.")})
+    adjustment = IndicatorAdjustment(
+        indicator=indicator,
+        previous_target=indicator.target,
+        target=target,
+        reason=reason,
+        adjusted_on=adjusted_on,
+        adjusted_by=acting_user,
+    )
+    adjustment.full_clean()
+    indicator.target = target
+    save_audited(
+        indicator, acting_user=acting_user, expected_version=expected_version, reason=reason
+    )
+    return save_audited(adjustment, acting_user=acting_user, reason=reason)
 
 
 # ---------------------------------------------------------------- mid-year monitoring

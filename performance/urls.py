@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import monitoring_views, views
+from . import declaration_views, monitoring_views, views
 
 app_name = "performance"
 
@@ -40,6 +40,27 @@ urlpatterns = [
     path("frameworks/<int:pk>/narrative/", views.narrative_edit, name="narrative"),
     path("frameworks/<int:pk>/finalise/", views.evaluation_finalise, name="finalise"),
     path("frameworks/<int:pk>/reopen/", views.evaluation_reopen, name="reopen"),
+    path("frameworks/<int:pk>/targets/", declaration_views.declaration_page, name="declaration"),
+    path(
+        "frameworks/<int:pk>/targets.<str:fmt>",
+        declaration_views.declaration_file,
+        name="declaration_file",
+    ),
+    path(
+        "frameworks/<int:pk>/targets/declare/",
+        declaration_views.declaration_declare,
+        name="declaration_declare",
+    ),
+    path(
+        "frameworks/<int:pk>/targets/approve/",
+        declaration_views.declaration_approve,
+        name="declaration_approve",
+    ),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/adjust/",
+        declaration_views.indicator_adjust,
+        name="indicator_adjust",
+    ),
     path("monitoring/", monitoring_views.monitoring_index, name="monitoring_index"),
     path("frameworks/<int:pk>/monitoring/", monitoring_views.monitoring_page, name="monitoring"),
     path(

@@ -58,13 +58,15 @@ ROLE_EXTRA: dict[str, list[str]] = {
         "rescue_station.view_accesslog",
     ],
     Role.BUREAU_SUPERVISOR: ["rescue_station.view_dashboard", "rescue_station.view_statistics"],
-    Role.FINANCE_OFFICER: ["rescue_station.view_dashboard"],
+    # The bureau's approval of the targets is recorded by the finance office, which received it.
+    Role.FINANCE_OFFICER: ["rescue_station.view_dashboard", "performance.approve_framework"],
 }
 
 # Custom permissions that must never come with a role's blanket app actions: only ROLE_EXTRA
 # grants them (a finance officer "changes" performance records but does not finalise them).
 RESERVED = {
     "approve_extension",
+    "approve_framework",
     "finalise_evaluation",
     "reopen_evaluation",
     "view_dashboard",

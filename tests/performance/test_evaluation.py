@@ -89,6 +89,7 @@ def test_the_json_keys_are_exactly_those_of_the_design(demo_2024):
         "name",
         "comparator",
         "target",
+        "declared_target",  # issue 14: the approved target beside the (adjusted) one
         "unit",
         "actual",
         "source",

@@ -82,7 +82,7 @@ APP_ACTIONS = {
 EXTRAS = {
     "station_staff": {"rescue_station.view_statistics"},
     "minors_worker": set(),
-    "finance_officer": {"rescue_station.view_dashboard"},
+    "finance_officer": {"rescue_station.view_dashboard", "performance.approve_framework"},
     "supervisor": {
         "cases.approve_extension",
         "performance.finalise_evaluation",

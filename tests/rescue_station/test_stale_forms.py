@@ -124,6 +124,12 @@ NOT_EDITS = {
     "(tests/budget/test_expenditure_rules.py)",
     "performance:indicator_weight_fix": "one proposed weight, posted with the line's version: "
     "refused from a stale page and once final (tests/performance/test_weight_fix.py)",
+    "performance:declaration": READ + "; its forms post to declaration_declare and _approve",
+    "performance:declaration_file": READ,
+    "performance:declaration_declare": "a decision posted with the framework's version: "
+    "refused once declared (tests/performance/test_declaration.py)",
+    "performance:declaration_approve": "a decision posted with the framework's version: "
+    "refused unless declared (tests/performance/test_declaration.py)",
 }
 
 
@@ -280,6 +286,19 @@ def _indicator(ctx: Ctx) -> Any:
         weight=Decimal("10"),
         manual_actual="120",
     )
+
+
+def _approved_indicator(ctx: Ctx) -> Any:
+    """A line of a framework whose targets the bureau approved: its target is adjusted."""
+    line = _indicator(ctx)
+    performance_services.framework_declare(framework=line.framework, acting_user=ctx.me)
+    performance_services.framework_approve(
+        framework=line.framework,
+        approved_on=date(2024, 1, 20),
+        document_number="株民财〔2024〕3号",
+        acting_user=ctx.me,
+    )
+    return type(line).objects.get(pk=line.pk)
 
 
 def _section(ctx: Ctx) -> ReportSection:
@@ -564,6 +583,20 @@ EDITS: dict[str, Edit] = {
         ),
         changed="unit",
         value="B：人次",
+    ),
+    "performance:indicator_adjust": Edit(
+        role="finance_officer",
+        make=_approved_indicator,
+        page=lambda line: reverse(
+            "performance:indicator_adjust", args=[line.framework_id, line.pk]
+        ),
+        typed={"reason": "A：上级下调年度任务"},
+        extra={"target": "90", "adjusted_on": "2024-07-01"},
+        save_other=lambda line, user: performance_services.indicator_notes_set(
+            indicator=line, deviation="B：来站人数下降", measure="", acting_user=user
+        ),
+        changed="deviation",
+        value="B：来站人数下降",
     ),
     "performance:form": Edit(
         role="finance_officer",
