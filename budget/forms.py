@@ -13,6 +13,7 @@ from rescue_station.pickers import use_picker
 from rescue_station.query import DB_INT_MAX, BoundedChoicesMixin, SearchField
 
 from .models import (
+    IMMUTABLE_HINT,
     NATURE_ORDER,
     BudgetLine,
     Expenditure,
@@ -22,7 +23,6 @@ from .models import (
     Project,
 )
 from .pickers import line_label, project_label
-from .services import IMMUTABLE_HINT
 
 
 def _item_codes() -> Any:

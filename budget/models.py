@@ -241,6 +241,10 @@ class BudgetLine(Versioned):
             raise ValidationError(errors)
 
 
+# A recorded payment's amount, line and date change only by voiding it (budget.services).
+IMMUTABLE_HINT = _("To change the amount, line or date, void the expenditure and record it again.")
+
+
 class Expenditure(Versioned):
     """A payment charged to a budget line (a voucher of the accounts).
 

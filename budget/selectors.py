@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
@@ -21,6 +21,7 @@ from rescue_station.formatting import percent
 from rescue_station.models import Station
 
 from . import types
+from .filters import ExpenditureFilter, LineFilter, ProjectFilter
 from .models import (
     NATURE_OFFICIAL,
     NATURE_ORDER,
@@ -30,9 +31,6 @@ from .models import (
     Nature,
     Project,
 )
-
-if TYPE_CHECKING:
-    from .filters import ExpenditureFilter, LineFilter, ProjectFilter
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -419,7 +417,7 @@ def line_remaining(line: BudgetLine) -> Decimal:
     return line.adjusted - line_executed(line)
 
 
-# ---- the lists (budget.filters; imported here, as its forms' services import this module)
+# ---- the lists, filtered by budget.filters
 
 
 def _filter_years(station: Station) -> dict[str, Any]:
@@ -432,8 +430,6 @@ def _filter_years(station: Station) -> dict[str, Any]:
 def project_list(user: Any, station: Station, data: Any) -> ProjectFilter:
     """The projects of ``user`` at ``station`` filtered by ``data`` (a query string), each with
     ``executed``: ``.qs`` the rows, ``.form`` the list's filter form."""
-    from .filters import ProjectFilter
-
     projects = (
         Project.objects.for_user_at(user, station)
         .select_related("function_class")
@@ -446,8 +442,6 @@ def project_list(user: Any, station: Station, data: Any) -> ProjectFilter:
 def line_list(user: Any, station: Station, data: Any) -> LineFilter:
     """The budget lines of ``user`` at ``station`` filtered by ``data``, each with its execution
     (``with_execution``)."""
-    from .filters import LineFilter
-
     lines = (
         BudgetLine.objects.for_user_at(user, station)
         .select_related("source", "function_class", "project")
@@ -458,8 +452,6 @@ def line_list(user: Any, station: Station, data: Any) -> LineFilter:
 
 def expenditure_list(user: Any, station: Station, data: Any) -> ExpenditureFilter:
     """The expenditures of ``user`` at ``station`` filtered by ``data``, voided ones included."""
-    from .filters import ExpenditureFilter
-
     expenditures = (
         Expenditure.objects.for_user_at(user, station)
         .select_related("line__function_class", "line__project", "line__source", "voided_by")

@@ -11,14 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rescue_station.audit import save_audited
 from rescue_station.formatting import format_wan
 from rescue_station.models import Station
 
 from . import selectors
-from .models import ZERO, BudgetLine, Expenditure, Project
+from .models import IMMUTABLE_HINT, ZERO, BudgetLine, Expenditure, Project
 
 PROJECT_FIELDS = (
     "year",
@@ -39,9 +38,6 @@ LINE_FIELDS = (
     "initial",
     "adjusted",
     "description",
-)
-IMMUTABLE_HINT = gettext_lazy(
-    "To change the amount, line or date, void the expenditure and record it again."
 )
 # What of a recorded payment may change (the rest only by voiding it).
 EXPENDITURE_NOTES = ("voucher_no", "description")
