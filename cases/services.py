@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rescue_station.audit import bulk_history_insert, save_audited
+from rescue_station.bulk import bulk_insert
 from rescue_station.models import Station
 from rescue_station.plausible import local_date
 from rescue_station.uploads import PhotoValidator, reencode_photo
@@ -420,9 +421,11 @@ def stays_register_many(
         person_saves.append((person, _snapshot(person, now), created))
         stay._history_date = now  # type: ignore[attr-defined]
         stays.append(stay)
-    Person.objects.bulk_create(new_persons, batch_size=IMPORT_BATCH)
+    for person in new_persons:  # as Person.objects.bulk_create fills it
+        person.name_pinyin = name_pinyin(person.name)
+    bulk_insert(Person, new_persons, batch_size=IMPORT_BATCH)
     _update_known(known, filled)
-    Stay.objects.bulk_create(stays, batch_size=IMPORT_BATCH)
+    bulk_insert(Stay, stays, batch_size=IMPORT_BATCH)
     _write_history(person_saves, acting_user)
     bulk_history_insert(Stay, stays, acting_user=acting_user, reason="intake")
     # The minors app opens the cases of minors' stays.
