@@ -332,7 +332,7 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
 
 def bulk_history_insert(
     model: type[models.Model],
-    records: list[models.Model],
+    records: list[Any],
     *,
     acting_user: Any,
     reason: str,
@@ -341,7 +341,8 @@ def bulk_history_insert(
 ) -> None:
     """The history rows that ``save_audited`` would leave for ``records`` (created, or changed
     with ``update``), for records written in bulk: the acting user, the reason, each record's
-    ``_history_date`` (else now) and the values it has now.
+    ``_history_date`` (else now) and the values it has now. A record may be its values alone
+    (an object with an attribute per field's attname), as they were at its save.
 
     simple-history's ``bulk_history_create`` builds a historical instance per row and hands
     them to ``bulk_create``: for an import of 10,000 rows that cost as much as writing the
