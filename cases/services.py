@@ -349,10 +349,11 @@ def stays_register_many(
     ``stay_register`` would make, with the version of each), placeholder numbers and person
     matching, and one ``stays_registered`` event for them all; but the persons an intake may
     match are read once, the placeholder counters are locked once per year, and the rows are
-    written with ``bulk_create`` (their history rows with ``bulk_history_insert``). Each record
-    is still validated (``full_clean``) before anything is written; the checks that need the
-    database (foreign keys set here, the placeholder constraint) are left to it. A refused
-    intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
+    written in bulk (``rescue_station.bulk.bulk_insert``, as ``bulk_create`` writes them; their
+    history rows with ``bulk_history_insert``). Each record is still validated (``full_clean``)
+    before anything is written; the checks that need the database (foreign keys set here, the
+    placeholder constraint) are left to it. A refused intake raises ``IntakeRefused`` with its
+    index, and the whole batch rolls back.
 
     ``cleaned``: the caller has already cleaned each intake's values by the same models' rules
     (``ledger.validate`` cleans the person and the stay the row makes, and hands on the values
