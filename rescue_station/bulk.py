@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import connections, models, router
 from django.db.models import Field
+from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 
 # Fields whose value of this exact type (or None) the database takes as it is: preparing it
 # (``get_db_prep_save``) would give it back unchanged. Every other value is prepared.
@@ -112,22 +114,28 @@ def bulk_insert(
     quote = connection.ops.quote_name
     returning, returning_params = connection.ops.return_insert_columns([opts.pk])
     prepare = preparer(fields, connection)
-    head = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
-    )
+    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+    # A backend's own form of a multi-row INSERT (PostgreSQL's UNNEST of one array per column,
+    # which it plans faster than thousands of placeholders), else the rows' VALUES.
+    compiler = InsertQuery(model).get_compiler(connection=connection)
+    own_form = type(compiler).assemble_as_sql is not SQLInsertCompiler.assemble_as_sql
     row_sql = f"({', '.join(['%s'] * len(fields))})"
     size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, objs) or batch_size))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = objs[start : start + size]
-            params: list[Any] = []
+            rows = []
             for obj in batch:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
-                params.extend(prepare([get(obj) for get in getters]))
-            cursor.execute(
-                f"{head}{', '.join([row_sql] * len(batch))} {returning}",
-                [*params, *returning_params],
-            )
+                rows.append(prepare([get(obj) for get in getters]))
+            if own_form:
+                placeholders, param_rows = compiler.assemble_as_sql(fields, rows)
+                values = connection.ops.bulk_insert_sql(fields, placeholders)
+                params = [p for row in param_rows for p in row]
+            else:
+                values = f"VALUES {', '.join([row_sql] * len(batch))}"
+                params = [p for row in rows for p in row]
+            cursor.execute(f"{head} {values} {returning}", [*params, *returning_params])
             pks = [row[0] for row in cursor.fetchall()]
             for obj, pk in zip(batch, pks, strict=True):
                 setattr(obj, opts.pk.attname, pk)
