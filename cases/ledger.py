@@ -156,15 +156,20 @@ def validate(rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
         "来源": _labels(Source.choices),
         "健康状况": _labels(HealthStatus.choices),
     }
+    defaults_valid = {model: _defaults_valid(model) for model in (Person, Stay)}
     for number, cells in rows:
-        row = _validate_row(result, number, cells, labels)
+        row = _validate_row(result, number, cells, labels, defaults_valid)
         if row is not None:
             result.rows.append(row)
     return result
 
 
 def _validate_row(
-    result: ImportResult, number: int, cells: dict[str, Any], labels: dict[str, dict[str, str]]
+    result: ImportResult,
+    number: int,
+    cells: dict[str, Any],
+    labels: dict[str, dict[str, str]],
+    defaults_valid: dict[type, set[str]],
 ) -> LedgerRow | None:
     errors_before = len(result.errors)
     failed: set[str] = set()  # fields whose cell could not be read: not checked again
@@ -215,26 +220,32 @@ def _validate_row(
     status = labels["健康状况"].get(cell("健康状况") or "good")
     if status is None:
         refuse("health_status", unknown_value("健康状况"))
-    person = Person(
-        identified=unknown == NO,
-        name=cell("姓名"),
-        gender=gender or Gender.UNKNOWN,
-        birth_date=birth,
-        estimated_age=age,
-        id_number=normalise_id_number(cell("身份证号码")),
-        hometown=cell("籍贯"),
-    )
-    stay = Stay(
-        admitted_at=admitted_at,
-        admitted_on=local_date(admitted_at) if admitted_at else None,
-        source=source or "",
-        brought_by=cell("护送人/单位"),
-        reason=cell("求助原因"),
-        temperature=temperature,
-        health_status=status or HealthStatus.GOOD,
-    )
-    for record, exclude in ((person, {"station"}), (stay, {"station", "person"})):
-        _check_record(result, number, record, exclude | failed)
+    person_values = {
+        "identified": unknown == NO,
+        "name": cell("姓名"),
+        "gender": gender or Gender.UNKNOWN,
+        "birth_date": birth,
+        "estimated_age": age,
+        "id_number": normalise_id_number(cell("身份证号码")),
+        "hometown": cell("籍贯"),
+    }
+    stay_values = {
+        "admitted_at": admitted_at,
+        "admitted_on": local_date(admitted_at) if admitted_at else None,
+        "source": source or "",
+        "brought_by": cell("护送人/单位"),
+        "reason": cell("求助原因"),
+        "temperature": temperature,
+        "health_status": status or HealthStatus.GOOD,
+    }
+    person, stay = Person(**person_values), Stay(**stay_values)
+    for record, values, exclude in (
+        (person, person_values, {"station"}),
+        (stay, stay_values, {"station", "person"}),
+    ):
+        # The fields the row leaves at their defaults are known to pass (``validate``).
+        defaults_passed = defaults_valid[type(record)] - values.keys()
+        _check_record(result, number, record, exclude | failed, defaults_passed)
     if len(result.errors) > errors_before or admitted_at is None:
         return None
     return LedgerRow(
@@ -255,9 +266,29 @@ def _validate_row(
 LEDGER_PERSON_FIELDS = ("name", "gender", "birth_date", "estimated_age", "id_number", "hometown")
 
 
-def _check_record(result: ImportResult, number: int, record: Any, exclude: set[str]) -> None:
+def _defaults_valid(model: type) -> set[str]:
+    """The fields whose default the model's field rules accept, checked once for the file: a
+    field a row leaves at its default has the same value in every row, and the same answer.
+    (The record's own ``clean`` still sees every field on every row.)"""
+    fields = model._meta.concrete_fields
+    # A default made per record (a callable) may differ from row to row.
+    constant = {f.name for f in fields if not (f.has_default() and callable(f.default))}
     try:
-        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        model().clean_fields(exclude={f.name for f in fields} - constant)
+    except ValidationError as error:
+        return constant - set(error.error_dict)
+    return constant
+
+
+def _check_record(
+    result: ImportResult, number: int, record: Any, exclude: set[str], checked: set[str]
+) -> None:
+    """The model's rules on ``record``; its errors but those of the fields in ``exclude``, by
+    column (``checked``: fields whose values are known to pass, not cleaned again)."""
+    try:
+        record.full_clean(
+            exclude=exclude | checked, validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             if field not in exclude:

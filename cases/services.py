@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rescue_station.audit import bulk_history_insert, save_audited
+from rescue_station.bulk import bulk_insert
 from rescue_station.models import Station
 from rescue_station.plausible import local_date
 from rescue_station.uploads import PhotoValidator, reencode_photo
@@ -348,10 +349,11 @@ def stays_register_many(
     ``stay_register`` would make, with the version of each), placeholder numbers and person
     matching, and one ``stays_registered`` event for them all; but the persons an intake may
     match are read once, the placeholder counters are locked once per year, and the rows are
-    written with ``bulk_create`` (their history rows with ``bulk_history_insert``). Each record
-    is still validated (``full_clean``) before anything is written; the checks that need the
-    database (foreign keys set here, the placeholder constraint) are left to it. A refused
-    intake raises ``IntakeRefused`` with its index, and the whole batch rolls back.
+    written in bulk (``rescue_station.bulk.bulk_insert``, as ``bulk_create`` writes them; their
+    history rows with ``bulk_history_insert``). Each record is still validated (``full_clean``)
+    before anything is written; the checks that need the database (foreign keys set here, the
+    placeholder constraint) are left to it. A refused intake raises ``IntakeRefused`` with its
+    index, and the whole batch rolls back.
 
     ``cleaned``: the caller has already cleaned each intake's values by the same models' rules
     (``ledger.validate`` cleans the person and the stay the row makes, and hands on the values
@@ -363,7 +365,7 @@ def stays_register_many(
     new_persons: list[Person] = []
     known: dict[int, Person] = {}  # persons known before the batch and matched: pk -> person
     filled: dict[int, set[str]] = {}  # what the batch filled in of them
-    person_saves: list[tuple[Person, Person, bool]] = []  # person, its state then, created
+    person_saves: list[tuple[Person, SimpleNamespace, bool]] = []  # person, its state then, created
     stays: list[Stay] = []
     for index, intake in enumerate(intakes):
         data = _person_fields(intake.get("person_data"))
@@ -420,9 +422,11 @@ def stays_register_many(
         person_saves.append((person, _snapshot(person, now), created))
         stay._history_date = now  # type: ignore[attr-defined]
         stays.append(stay)
-    Person.objects.bulk_create(new_persons, batch_size=IMPORT_BATCH)
+    for person in new_persons:  # as Person.objects.bulk_create fills it
+        person.name_pinyin = name_pinyin(person.name)
+    bulk_insert(Person, new_persons, batch_size=IMPORT_BATCH)
     _update_known(known, filled)
-    Stay.objects.bulk_create(stays, batch_size=IMPORT_BATCH)
+    bulk_insert(Stay, stays, batch_size=IMPORT_BATCH)
     _write_history(person_saves, acting_user)
     bulk_history_insert(Stay, stays, acting_user=acting_user, reason="intake")
     # The minors app opens the cases of minors' stays.
@@ -454,20 +458,20 @@ def _update_known(persons: dict[int, Person], filled: dict[int, set[str]]) -> No
             Person.objects.filter(pk=pk).update(**{f: getattr(persons[pk], f) for f in fields})
 
 
-def _snapshot(person: Person, when: datetime) -> Person:
-    """The person as this save leaves them, for its history row (its pk is known once written)."""
-    state = copy.copy(person)
-    state._history_date = when  # type: ignore[attr-defined]
-    return state
+def _snapshot(person: Person, when: datetime) -> SimpleNamespace:
+    """The person's values as this save leaves them, for its history row (its pk and creation
+    time are known once written): the attributes alone, a copy of the instance costs more."""
+    return SimpleNamespace(**vars(person), _history_date=when)
 
 
-def _write_history(saves: list[tuple[Person, Person, bool]], acting_user: Any) -> None:
+def _write_history(saves: list[tuple[Person, SimpleNamespace, bool]], acting_user: Any) -> None:
     """The history rows of the saves, in their order: created (+), then changed (~)."""
     for created in (True, False):
         states = []
         for person, state, was_created in saves:
             if was_created is created:
-                state.pk, state.created_at = person.pk, person.created_at
+                setattr(state, Person._meta.pk.attname, person.pk)
+                state.created_at = person.created_at
                 states.append(state)
         bulk_history_insert(
             Person, states, acting_user=acting_user, reason="intake", update=not created

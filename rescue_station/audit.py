@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .bulk import preparer
 from .models import Versioned
 
 
@@ -329,27 +330,9 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
     return rows
 
 
-# Fields whose value of this exact type (or None) the database takes as it is: preparing it
-# (``get_db_prep_save``) would give it back unchanged. Every other value is prepared.
-_PLAIN_TYPES: dict[str, type] = {
-    "CharField": str,
-    "TextField": str,
-    "BooleanField": bool,
-    "IntegerField": int,
-    "SmallIntegerField": int,
-    "BigIntegerField": int,
-    "PositiveIntegerField": int,
-    "PositiveSmallIntegerField": int,
-    "PositiveBigIntegerField": int,
-    "AutoField": int,
-    "BigAutoField": int,
-    "ForeignKey": int,
-}
-
-
 def bulk_history_insert(
     model: type[models.Model],
-    records: list[models.Model],
+    records: list[Any],
     *,
     acting_user: Any,
     reason: str,
@@ -358,7 +341,8 @@ def bulk_history_insert(
 ) -> None:
     """The history rows that ``save_audited`` would leave for ``records`` (created, or changed
     with ``update``), for records written in bulk: the acting user, the reason, each record's
-    ``_history_date`` (else now) and the values it has now.
+    ``_history_date`` (else now) and the values it has now. A record may be its values alone
+    (an object with an attribute per field's attname), as they were at its save.
 
     simple-history's ``bulk_history_create`` builds a historical instance per row and hands
     them to ``bulk_create``: for an import of 10,000 rows that cost as much as writing the
@@ -379,18 +363,13 @@ def bulk_history_insert(
     tracked = len(fields) - len(extra)
     values = [user.pk if user is not None else None]
     now = timezone.now()
-    plain = [_PLAIN_TYPES.get(f.get_internal_type()) for f in fields]
+    prepare = preparer(fields, connection)
     rows = []
     for record in records:
         own = [getattr(record, f.attname) for f in fields[:tracked]]
         when = getattr(record, "_history_date", now)
         row = [*own, when, reason, "~" if update else "+", *values]
-        rows.append(
-            [
-                v if (v is None and kind) or type(v) is kind else f.get_db_prep_save(v, connection)
-                for f, kind, v in zip(fields, plain, row, strict=True)
-            ]
-        )
+        rows.append(prepare(row))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start : start + batch_size])
