@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from cases import statistics as cases_statistics
 from cases.statistics import Statistics
+from rescue_station.exporting import export_response, workbook_export
 from rescue_station.query import BadQuery, figures_year_max, year_options, year_param
 from rescue_station.scoping import current_station, user_stations
 from rescue_station.selectors import local_today
-from rescue_station.spreadsheets import workbook_response
 
 from . import selectors, station_statistics
 
@@ -151,7 +151,9 @@ def statistics_download(request: HttpRequest, fmt: str) -> HttpResponse:
     }
     if fmt == "xlsx":
         workbook = station_statistics.render_xlsx(stats, **signed)
-        return workbook_response(workbook, station_statistics.filename(stats, "xlsx"))
+        return export_response(
+            workbook_export(workbook, station_statistics.filename(stats, "xlsx"))
+        )
     if fmt != "pdf":
         raise Http404
     response = HttpResponse(
