@@ -9,12 +9,10 @@ report rebuilt from the snapshot (``evaluation_report``). Records changed later 
 from __future__ import annotations
 
 import datetime
-import json
-from typing import Any
 
 from openpyxl import Workbook
 
-from rescue_station.exporting import Export, Exporter, XlsxExporter
+from rescue_station.exporting import HTML, JSON, PDF, Export, Exporter, XlsxExporter, json_bytes
 
 from . import monitoring_rendering
 from .models import Framework
@@ -22,15 +20,6 @@ from .monitoring_report import monitoring_report
 from .rendering import render_html, render_pdf, render_xlsx
 from .selectors import evaluation_for, evaluation_report
 from .sheets import framework_workbook
-
-PDF = "application/pdf"
-JSON = "application/json; charset=utf-8"
-HTML = "text/html; charset=utf-8"
-
-
-def json_bytes(payload: Any) -> bytes:
-    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()
-
 
 # ---- the self-evaluation -----------------------------------------------------------------------
 

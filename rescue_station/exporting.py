@@ -11,6 +11,7 @@ workbook into bytes through ``workbook_bytes``, which neutralises formula-like t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -19,6 +20,15 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from .spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
+
+PDF = "application/pdf"
+JSON = "application/json; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
+def json_bytes(payload: Any) -> bytes:
+    """JSON as the commands have always written it: readable, Chinese unescaped, a final newline."""
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 @dataclass(frozen=True)

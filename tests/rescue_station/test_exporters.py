@@ -17,6 +17,8 @@ from budget.exporters import ExecutionXLSX
 from budget.models import Nature
 from cases.exporters import RecordListXLSX, StayListXLSX
 from cases.models import Person, Stay, StreetPatrol
+from cases.statistics import station_statistics
+from dashboards.exporters import StatisticsJSON, StatisticsPDF, StatisticsXLSX
 from performance import exporters as performance_exporters
 from performance.exporters import (
     EvaluationHTML,
@@ -192,6 +194,22 @@ CASES = {
         "=1+1站2024年度预算执行情况表.xlsx",
         XLSX_CONTENT_TYPE,
     ),
+    **{
+        exporter: (
+            lambda f, exporter=exporter: exporter(
+                station_statistics(f["station"], date(2024, 1, 1), date(2024, 12, 31)),
+                filled_by=FORMULA,
+                filled_on=TODAY,
+            ),
+            f"=1+1站-统计表-20240101-20241231.{exporter.extension}",
+            content_type,
+        )
+        for exporter, content_type in (
+            (StatisticsJSON, "application/json; charset=utf-8"),
+            (StatisticsPDF, "application/pdf"),
+            (StatisticsXLSX, XLSX_CONTENT_TYPE),
+        )
+    },
 }
 
 
