@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import selectors as core_selectors
 from rescue_station.audit import history_rows
+from rescue_station.exporting import export_response, workbook_export
 from rescue_station.forms import save_through
 from rescue_station.models import Station
 from rescue_station.paging import page_of
@@ -28,12 +29,12 @@ from rescue_station.spreadsheets import (
     read_sheet,
     stash_upload,
     take_upload,
-    workbook_response,
 )
 
 from . import forms, pickers, selectors, services
 from . import spreadsheets as sheets
 from .consistency import budget_findings
+from .exporters import ExecutionXLSX
 from .models import NATURE_OFFICIAL, BudgetLine, Expenditure, Project
 from .types import TOTAL_LINE
 
@@ -112,8 +113,8 @@ def execution(request: HttpRequest) -> HttpResponse:
 def execution_export(request: HttpRequest) -> HttpResponse:
     station = current_station(request)
     year, _years = _year(request, station)
-    workbook = sheets.execution_workbook(station, year, core_selectors.local_today())
-    return workbook_response(workbook, f"{station.name}{year}年度预算执行情况表.xlsx")
+    export = ExecutionXLSX(station, year, today=core_selectors.local_today()).render()
+    return export_response(export)
 
 
 # ---- projects ----------------------------------------------------------------------------------
@@ -496,7 +497,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     station = current_station(request)
     year, _years = _year(request, station)
     names = {"lines": "预算指标导入模板", "expenditures": "支出明细导入模板"}
-    return workbook_response(spec["template"](station, year), f"{names[kind]}.xlsx")
+    return export_response(workbook_export(spec["template"](station, year), f"{names[kind]}.xlsx"))
 
 
 def pick_lines(request: HttpRequest) -> JsonResponse:

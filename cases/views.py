@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import selectors as core_selectors
 from rescue_station.access_log import log_list_read, log_record_read
+from rescue_station.exporting import Export, export_response, workbook_export
 from rescue_station.forms import VersionedFormMixin, error_text, errors_to_form
 from rescue_station.paging import page_of
 from rescue_station.pickers import picker_response, require_any_perm
@@ -33,12 +34,12 @@ from rescue_station.spreadsheets import (
     read_sheet,
     stash_upload,
     take_upload,
-    workbook_response,
 )
 from rescue_station.uploads import content_type_of
 from rescue_station.validators import mask_id_number
 
 from . import forms, ledger, pickers, selectors, services
+from .exporters import RecordListXLSX, StayListXLSX
 from .filters import PeriodFilter, TicketFilter
 from .models import (
     BelongingsItem,
@@ -137,13 +138,13 @@ def stay_list(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.view_stay", raise_exception=True)
 def stay_export(request: HttpRequest) -> HttpResponse:
     _form, stays = _filtered(request)
-    workbook = ledger.export_workbook(
+    export = StayListXLSX(
         stays,
         show_minors=selectors.can_see_minors(request.user),
         today=core_selectors.local_today(),
-    )
-    _log_export(request, Stay, workbook)
-    return workbook_response(workbook, f"救助记录-{core_selectors.local_today():%Y%m%d}.xlsx")
+    ).render()
+    _log_export(request, Stay, export)
+    return export_response(export)
 
 
 # ---- intake
@@ -574,7 +575,7 @@ def _print_response(
 
 @permission_required("cases.add_stay", raise_exception=True)
 def import_template(request: HttpRequest) -> HttpResponse:
-    return workbook_response(ledger.template_workbook(), "入站登记台账模板.xlsx")
+    return export_response(workbook_export(ledger.template_workbook(), "入站登记台账模板.xlsx"))
 
 
 @permission_required("cases.add_stay", raise_exception=True)
@@ -626,39 +627,15 @@ def stay_import_confirm(request: HttpRequest) -> HttpResponse:
 # ---- station records: patrols, areas, tickets, safety, long stays
 
 
-def _log_export(request: HttpRequest, model: type[models.Model], workbook: Any) -> None:
+def _log_export(request: HttpRequest, model: type[models.Model], export: Export) -> None:
     """Every export of the app is logged: who, which list, which filter, how many rows."""
     log_list_read(
         request,
         station_id=current_station(request).pk,
         model=model,
-        row_count=workbook.active.max_row - 1,  # under the header row
+        row_count=export.rows or 0,
         export=True,
     )
-
-
-# The columns of each station list's Excel export.
-EXPORT_FIELDS: dict[type[models.Model], list[str]] = {
-    StreetPatrol: [
-        "patrol_date",
-        "area",
-        "campaign",
-        "persons_met",
-        "helped_in_place",
-        "brought_in",
-        "note",
-    ],
-    Ticket: ["channel", "number", "received_at", "deadline", "handled_at", "summary", "outcome"],
-    SafetyCheck: ["checked_on", "item", "hazard_found", "hazard", "fixed_on", "checked_by"],
-    LongStay: [
-        "person",
-        "hukou_registered_on",
-        "special_hardship_enrolled_on",
-        "institution",
-        "placed_on",
-        "ended_on",
-    ],
-}
 
 
 def _record_list(
@@ -690,17 +667,13 @@ def _record_list(
     )
     form, records = filtered.form, filtered.qs
     if request.GET.get("export") == "xlsx":
-        title = str(model._meta.verbose_name_plural)
-        workbook = ledger.records_workbook(
+        export = RecordListXLSX(
             records,
-            EXPORT_FIELDS[model],
-            title,
             show_minors=selectors.can_see_minors(request.user),
-        )
-        _log_export(request, model, workbook)
-        return workbook_response(
-            workbook, f"{model._meta.model_name}-{core_selectors.local_today():%Y%m%d}.xlsx"
-        )
+            today=core_selectors.local_today(),
+        ).render()
+        _log_export(request, model, export)
+        return export_response(export)
     page_obj = page_of(request, records, columns=columns)
     rows = list(page_obj)
     named = any(getattr(r, "was_minor", False) for r in rows) or any(s.is_minor for s in also_shown)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from cases import statistics as cases_statistics
 from cases.statistics import Statistics
+from rescue_station.exporting import export_response
 from rescue_station.query import BadQuery, figures_year_max, year_options, year_param
 from rescue_station.scoping import current_station, user_stations
 from rescue_station.selectors import local_today
-from rescue_station.spreadsheets import workbook_response
 
 from . import selectors, station_statistics
+from .exporters import STATISTICS_EXPORTERS
 
 
 def _year(request: HttpRequest) -> int:
@@ -145,20 +146,11 @@ def statistics_download(request: HttpRequest, fmt: str) -> HttpResponse:
     form, stats = _statistics(request)
     if stats is None:
         raise BadQuery(" ".join(str(e) for errors in form.errors.values() for e in errors))
-    signed = {
-        "filled_by": request.user.get_full_name() or request.user.get_username(),
-        "filled_on": local_today(),
-    }
-    if fmt == "xlsx":
-        workbook = station_statistics.render_xlsx(stats, **signed)
-        return workbook_response(workbook, station_statistics.filename(stats, "xlsx"))
-    if fmt != "pdf":
+    if fmt not in ("xlsx", "pdf"):
         raise Http404
-    response = HttpResponse(
-        station_statistics.render_pdf(stats, **signed), content_type="application/pdf"
+    exporter = STATISTICS_EXPORTERS[fmt](
+        stats,
+        filled_by=request.user.get_full_name() or request.user.get_username(),
+        filled_on=local_today(),
     )
-    name = station_statistics.filename(stats, "pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"statistics.pdf\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return export_response(exporter.render())

@@ -3,8 +3,6 @@ adjustment of an approved target."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -13,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rescue_station.exporting import export_response
 from rescue_station.forms import VersionForm, save_through
 from rescue_station.scoping import get_for_user_or_404
-from rescue_station.spreadsheets import workbook_response
 
 from . import services
 from .declaration import build_declaration
-from .declaration_rendering import render_pdf, render_xlsx
+from .exporters import DECLARATION_EXPORTERS
 from .forms import AdjustmentForm, ApprovalForm
 from .models import Framework, Indicator
 from .selectors import evaluation_for
@@ -27,10 +25,6 @@ from .selectors import evaluation_for
 
 def _framework(request: HttpRequest, pk: int) -> Framework:
     return get_for_user_or_404(Framework.objects.select_related("station"), request.user, pk=pk)
-
-
-def _name(framework: Framework, suffix: str) -> str:
-    return f"{framework.year}年度{framework.station.name}整体支出绩效目标表.{suffix}"
 
 
 @permission_required("performance.view_framework", raise_exception=True)
@@ -66,19 +60,10 @@ def declaration_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("performance.view_framework", raise_exception=True)
 def declaration_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    framework = _framework(request, pk)
-    if fmt == "xlsx":
-        return workbook_response(render_xlsx(build_declaration(framework)), _name(framework, fmt))
-    if fmt != "pdf":
+    exporter = DECLARATION_EXPORTERS.get(fmt)
+    if exporter is None:
         raise Http404
-    response = HttpResponse(
-        render_pdf(build_declaration(framework)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="targets-{framework.year}.pdf"; '
-        f"filename*=UTF-8''{quote(_name(framework, fmt))}"
-    )
-    return response
+    return export_response(exporter(_framework(request, pk)).render())
 
 
 @require_POST

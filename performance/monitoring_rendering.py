@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import neutralise, print_setup
+from rescue_station.spreadsheets import print_setup, put_text
 
 from .monitoring_report import MonitoringReport
 from .rendering import BORDER, CENTER, LEFT, STATIC, _css_string, _number, score_format
@@ -42,12 +42,8 @@ def render_xlsx(report: MonitoringReport) -> Workbook:
     row = 0
 
     def put(r: int, c: int, value, fmt: str | None = None, bold: bool = False, align=CENTER):
-        cell = sheet.cell(row=r, column=c)
-        cell.value = value
-        if isinstance(value, str) and neutralise(value) != value:
-            # "=100" is a printed target, not a formula: stored as text, shown without a quote.
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        # "=100" is a printed target, not a formula: stored as text, shown without a quote.
+        cell = put_text(sheet.cell(row=r, column=c), value)
         cell.alignment = align
         cell.border = BORDER
         if fmt and isinstance(value, Decimal):

@@ -4,8 +4,7 @@ marking it as sent, its files."""
 from __future__ import annotations
 
 import datetime
-import json
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -17,16 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rescue_station.audit import history_rows
+from rescue_station.exporting import export_response
 from rescue_station.forms import error_text
 from rescue_station.query import year_param
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.selectors import local_today
-from rescue_station.spreadsheets import workbook_response
 
 from . import services
+from .exporters import MONITORING_EXPORTERS, monitoring_export
 from .forms import AsOfForm, MonitoringNotesForm, ReopenForm
 from .models import Framework
-from .monitoring_rendering import render_pdf, render_xlsx
 from .monitoring_report import default_as_of, monitoring_for, monitoring_report
 from .scoring import BUDGET_LINE
 
@@ -130,32 +129,13 @@ def monitoring_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _filename(framework: Framework, as_of: datetime.date, suffix: str) -> str:
-    return f"{framework.year}年度{framework.station.name}绩效运行监控表（截至{as_of}）.{suffix}"
-
-
 @permission_required("performance.view_framework", raise_exception=True)
 def monitoring_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in ("json", "pdf", "xlsx"):
+    if fmt not in MONITORING_EXPORTERS:
         raise Http404
     framework = _framework(request, pk)
     as_of = as_of_for(request, framework.year)
-    report = monitoring_report(framework, as_of)
-    name = _filename(framework, as_of, fmt)
-    if fmt == "xlsx":
-        return workbook_response(render_xlsx(report), name)
-    if fmt == "pdf":
-        response = HttpResponse(render_pdf(report), content_type="application/pdf")
-    else:
-        response = HttpResponse(
-            json.dumps(report.to_json(), ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-    response["Content-Disposition"] = (
-        f'attachment; filename="monitoring-{framework.year}-{as_of}.{fmt}"; '
-        f"filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return export_response(monitoring_export(framework, as_of, fmt))
 
 
 @require_POST

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import neutralise, print_setup
+from rescue_station.spreadsheets import print_setup, put_text
 
 from .report import Report
 
@@ -86,14 +86,8 @@ def render_xlsx(report: Report) -> Workbook:
     row = 0
 
     def put(r: int, c: int, value, fmt: str | None = None, bold: bool = False, align=CENTER):
-        if isinstance(value, str) and neutralise(value) != value:
-            # "=100" is the printed target, not a formula: stored as text, shown without a quote.
-            cell = sheet.cell(row=r, column=c)
-            cell.value = value
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        else:
-            cell = sheet.cell(row=r, column=c, value=value)
+        # "=100" is the printed target, not a formula: stored as text, shown without a quote.
+        cell = put_text(sheet.cell(row=r, column=c), value)
         cell.alignment = align
         cell.border = BORDER
         if fmt and isinstance(value, Decimal):

@@ -15,6 +15,7 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from budget.api import BASIC, PROJECT, BudgetBlock
+from rescue_station.findings import Severity
 from rescue_station.findings import title as finding_title
 from rescue_station.formatting import yuan_to_wan
 
@@ -380,7 +381,7 @@ def build_report(
     places = framework.places
     results = dict(zip([i.pk for i in indicators], result.lines, strict=True))
     error_lines = {
-        line for f in result.findings if f.severity == scoring.Severity.ERROR for line in f.lines
+        line for f in result.findings if f.severity == Severity.ERROR for line in f.lines
     }
     rows = []
     for indicator in ordered(indicators):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -20,13 +18,15 @@ from django.views.decorators.http import require_POST
 
 from rescue_station import registry
 from rescue_station.audit import history_rows
+from rescue_station.exporting import export_response
 from rescue_station.forms import VersionForm, error_text, errors_to_form, save_through
 from rescue_station.scoping import current_station, get_for_user_or_404
 from rescue_station.sections import saved_in_section
-from rescue_station.spreadsheets import stash_upload, take_upload, workbook_response
+from rescue_station.spreadsheets import stash_upload, take_upload
 from rescue_station.uploads import content_type_of
 
 from . import services
+from .exporters import FrameworkXLSX, evaluation_export
 from .forms import (
     AcknowledgeForm,
     CopyForm,
@@ -40,7 +40,6 @@ from .forms import (
     WeightFixForm,
 )
 from .models import FindingAcknowledgement, Framework, Indicator
-from .rendering import render_pdf, render_xlsx
 from .report import plain, snapshot_digest
 from .selectors import (
     compute_report,
@@ -50,7 +49,7 @@ from .selectors import (
     narrative_drafts,
     weight_fixes,
 )
-from .sheets import framework_workbook, parse_framework_sheet
+from .sheets import parse_framework_sheet
 
 
 def _framework(request: HttpRequest, pk: int) -> Framework:
@@ -375,50 +374,19 @@ def _ack_draft_key(framework: Framework) -> str:
     return f"performance:acknowledgements:{framework.pk}"
 
 
-def _filename(framework: Framework, suffix: str) -> str:
-    return f"{framework.year}年度{framework.station.name}整体支出绩效自评报告.{suffix}"
-
-
 @permission_required("performance.view_evaluation", raise_exception=True)
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = _framework(request, pk)
-    evaluation = evaluation_for(framework)
-    name = _filename(framework, "pdf")
-    if evaluation.is_final and evaluation.pdf:
-        return FileResponse(
-            evaluation.pdf.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type="application/pdf",
-        )
-    response = HttpResponse(
-        render_pdf(evaluation_report(framework)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"report-{framework.year}.pdf\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return export_response(evaluation_export(_framework(request, pk), "pdf"))
 
 
 @permission_required("performance.view_evaluation", raise_exception=True)
 def evaluation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = _framework(request, pk)
-    name = f"{framework.year}年度部门（单位）整体支出绩效自评表.xlsx"
-    return workbook_response(render_xlsx(evaluation_report(framework)), name)
+    return export_response(evaluation_export(_framework(request, pk), "xlsx"))
 
 
 @permission_required("performance.view_evaluation", raise_exception=True)
 def evaluation_json(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = _framework(request, pk)
-    evaluation = evaluation_for(framework)
-    if evaluation.is_final and evaluation.snapshot:
-        payload = evaluation.snapshot["evaluation"]
-    else:
-        payload = evaluation_report(framework).to_json()
-    return HttpResponse(
-        json.dumps(payload, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
+    return export_response(evaluation_export(_framework(request, pk), "json"))
 
 
 @permission_required("performance.change_reportsection", raise_exception=True)
@@ -526,9 +494,7 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("performance.view_framework", raise_exception=True)
 def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = _framework(request, pk)
-    name = f"{framework.year}年度绩效指标-{framework.station.name}.xlsx"
-    return workbook_response(framework_workbook(framework), name)
+    return export_response(FrameworkXLSX(_framework(request, pk)).render())
 
 
 # The import replaces the lines: it adds as well as changes.

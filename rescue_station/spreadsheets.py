@@ -1,8 +1,12 @@
 """Excel in and out, shared by every app.
 
-Out: ``write_sheet`` writes a header and rows with every text cell neutralised against formula
-injection (a cell that starts with = + - @ or a control character is stored as text with a leading
-apostrophe), and ``workbook_response`` sends a workbook as a download with a Chinese file name.
+Out: text that a spreadsheet would run as a formula (it starts with = + - @ or a control
+character) never reaches a cell as a formula. ``write_sheet`` writes a header and rows with such
+text neutralised (``neutralise``: a leading apostrophe, which the import strips again); a printed
+form keeps it as written but stored as text (``put_text``: Excel's hidden quote prefix, so a
+target "=100" prints as "=100"); and ``workbook_bytes``, the one way a workbook becomes a file
+(``rescue_station.exporting``), passes every cell through ``guard_formulas`` for any writer that
+did neither.
 
 In: ``read_sheet`` reads the rows under a header row, checking the header against the template's
 columns, and ``ImportResult`` collects errors by row and column so that an import is all or nothing:
@@ -26,10 +30,9 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.reader.excel import ExcelReader
@@ -44,11 +47,39 @@ _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
+def formula_like(value: Any) -> bool:
+    """Whether a spreadsheet would run this value as a formula if it were typed into a cell."""
+    return isinstance(value, str) and value.startswith(_DANGEROUS_START)
+
+
 def neutralise(value: Any) -> Any:
     """A value safe to put in a cell: text that a spreadsheet would run as a formula becomes text."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS_START):
-        return "'" + value
-    return value
+    return "'" + value if formula_like(value) else value
+
+
+def put_text(cell: Any, value: Any) -> Any:
+    """Put a value in a printed form's cell: formula-like text stays as written, stored as text
+    with Excel's (hidden) quote prefix."""
+    cell.value = value
+    if formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def guard_formulas(workbook: Workbook) -> None:
+    """Neutralise every cell whose text would run as a formula and is not stored as quoted text:
+    the last line of defence, run on every workbook written (a title appended by hand, a writer
+    that forgot). The workbooks hold no formula of their own."""
+    for sheet in workbook.worksheets:
+        # The cells that exist (iter_rows would create the empty ones of the grid).
+        for cell in sheet._cells.values():
+            if not formula_like(cell.value):
+                continue
+            if cell.quotePrefix:
+                cell.data_type = "s"
+            else:
+                cell.value = neutralise(cell.value)
 
 
 def write_sheet(
@@ -256,19 +287,11 @@ def print_setup(
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as an .xlsx file, its cells through ``guard_formulas``."""
+    guard_formulas(workbook)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
-    """The workbook as a download; the file name may be Chinese (RFC 5987)."""
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def test_the_finalised_page_shows_the_hash_and_refuses_changes(demo_2024, users,
     response = finance.post(reverse("performance:form", args=[demo_2024.pk]), {})
     assert response.status_code == 403
     pdf = finance.get(reverse("performance:pdf", args=[demo_2024.pk]))
-    assert hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest() == evaluation.pdf_sha256
+    assert hashlib.sha256(pdf.content).hexdigest() == evaluation.pdf_sha256
 
 
 @pytest.mark.parametrize("role", ["finance_officer", "bureau_supervisor", "station_staff"])

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from rescue_station.exporting import export_response, workbook_export
 from rescue_station.spreadsheets import (
     SheetError,
     neutralise,
@@ -11,7 +12,6 @@ from rescue_station.spreadsheets import (
     parse_decimal,
     read_sheet,
     workbook_bytes,
-    workbook_response,
     write_sheet,
 )
 
@@ -75,5 +75,5 @@ def test_it_parses_dates():
 
 
 def test_the_download_carries_a_chinese_file_name():
-    response = workbook_response(Workbook(), "救助台账.xlsx")
+    response = export_response(workbook_export(Workbook(), "救助台账.xlsx"))
     assert "filename*=UTF-8''%E6%95%91" in response["Content-Disposition"]

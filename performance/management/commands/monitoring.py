@@ -1,15 +1,11 @@
 import datetime
-import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from performance.exporters import MONITORING_EXPORTERS, monitoring_export
 from performance.models import Framework
-from performance.monitoring_rendering import render_pdf, render_xlsx
-from performance.monitoring_report import monitoring_report
-from rescue_station.commands import station_by_code
+from rescue_station.commands import station_by_code, write_export
 from rescue_station.selectors import local_today
-from rescue_station.spreadsheets import workbook_bytes
 
 
 class Command(BaseCommand):
@@ -25,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", required=True, help="ISO date inside the year, e.g. 2024-07-31"
         )
-        parser.add_argument("--format", choices=["json", "pdf", "xlsx"], default="json")
+        parser.add_argument("--format", choices=list(MONITORING_EXPORTERS), default="json")
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args, **options) -> None:
@@ -41,19 +37,5 @@ class Command(BaseCommand):
         framework = Framework.objects.filter(station=station, year=options["year"]).first()
         if framework is None:
             raise CommandError(f"no framework for {station.code} {options['year']}")
-        report = monitoring_report(framework, as_of)
-        fmt = options["format"]
-        if fmt == "json":
-            data = (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
-        elif fmt == "pdf":
-            data = render_pdf(report)
-        else:
-            data = workbook_bytes(render_xlsx(report))
-        if options["output"]:
-            with open(options["output"], "wb") as out:
-                out.write(data)
-        elif fmt == "json":
-            self.stdout.write(data.decode(), ending="")
-        else:
-            self.stdout.flush()
-            sys.stdout.buffer.write(data)
+        export = monitoring_export(framework, as_of, options["format"])
+        write_export(self, export, options["output"])
