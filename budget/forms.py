@@ -133,7 +133,10 @@ class LineFilterForm(BoundedChoicesMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     nature = forms.ChoiceField(label=_("Nature"), required=False)
     source = forms.ModelChoiceField(
-        label=_("Funding source"), queryset=FundingSource.objects.all(), required=False
+        label=_("Funding source"),
+        queryset=FundingSource.objects.all(),
+        required=False,
+        empty_label=_("All sources"),
     )
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
