@@ -1,20 +1,20 @@
-"""Shared fixtures: stations, one user per role, logged-in clients."""
+"""Shared fixtures: stations, one user per role, logged-in clients, stays (tests.factories)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
 
+from cases.models import Stay
 from rescue_station.models import Station, User
 from rescue_station.roles import Role
-from rescue_station.services import membership_grant, roles_sync, user_set_role
+from tests.factories import StationFactory, StayFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "test-pass-123"
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def station(db) -> Station:
-    return Station.objects.create(
+    return StationFactory(
         name="株洲市救助管理站",
         code="zhuzhou",
         region_code="430200",
@@ -37,7 +37,7 @@ def station(db) -> Station:
 
 @pytest.fixture
 def other_station(db) -> Station:
-    return Station.objects.create(
+    return StationFactory(
         name="湘潭市救助管理站",
         code="xiangtan",
         region_code="430300",
@@ -48,14 +48,20 @@ def other_station(db) -> Station:
 
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
-    roles_sync()
+    """``make_user(role, *stations, username=role)``: a user of the role, member of the stations."""
 
     def make(role: str, *stations: Station, username: str | None = None) -> User:
-        user = User.objects.create_user(username=username or role, password=PASSWORD)
-        user_set_role(user=user, role=role)
-        for s in stations:
-            membership_grant(user=user, station=s)
-        return user
+        return UserFactory(role=role, stations=stations, username=username or role)
+
+    return make
+
+
+@pytest.fixture
+def make_stay(db) -> Callable[..., Stay]:
+    """``make_stay(station, admitted_on, left_on=None, **fields)``: a ``StayFactory`` stay."""
+
+    def make(station: Station, admitted_on: date, left_on: date | None = None, **fields) -> Stay:
+        return StayFactory(station=station, admitted_on=admitted_on, left_on=left_on, **fields)
 
     return make
 

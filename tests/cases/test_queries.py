@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Person, Stay, Ticket
-from tests.cases.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -2,15 +2,13 @@
 queries per row on the list pages."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
 from cases import services
 from cases.models import CareInstitution, LongStay, Person, StreetPatrol, Ticket
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -11,8 +10,7 @@ from django.utils import timezone
 
 from cases.models import Escort, Person, Stay, Ticket, TicketChannel
 from rescue_station.validators import id_check_digit
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 @pytest.fixture
@@ -380,7 +378,7 @@ def test_a_new_ticket_starts_received_now_and_an_old_one_keeps_its_time(client_f
     assert before.strftime("%Y-%m-%dT%H:%M") <= value <= after.strftime("%Y-%m-%dT%H:%M")
     assert 'name="deadline" value=' not in page  # the deadline is the caller's, never guessed
 
-    received = datetime(2026, 3, 1, 9, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    received = datetime(2026, 3, 1, 9, 15, tzinfo=TZ)
     ticket = Ticket.objects.create(
         station=station,
         channel=TicketChannel.choices[0][0],
