@@ -21,7 +21,17 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from cases.models import ExitType, Person, Source, Stay
+from cases.models import (
+    ExitType,
+    GatheringArea,
+    LongStay,
+    Person,
+    SafetyCheck,
+    SafetyIncident,
+    SafetyItem,
+    Source,
+    Stay,
+)
 from cases.services import is_minor_on
 from rescue_station.models import Station, User
 from rescue_station.services import membership_grant, roles_sync, user_set_role
@@ -105,3 +115,42 @@ class StayFactory(DjangoModelFactory):
     exit_type = factory.LazyAttribute(lambda o: ExitType.LEFT_BY_CHOICE if o.left_on else "")
     source = Source.SELF
     is_minor = factory.LazyAttribute(lambda o: is_minor_on(o.person, o.admitted_on))
+
+
+class LongStayFactory(DjangoModelFactory):
+    """A person kept long (no placement: a placement names an institution)."""
+
+    class Meta:
+        model = LongStay
+
+    station = factory.SubFactory(StationFactory)
+    person = factory.SubFactory(PersonFactory, station=factory.SelfAttribute("..station"))
+    hukou_registered_on = date(2024, 1, 15)
+
+
+class GatheringAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = GatheringArea
+
+    station = factory.SubFactory(StationFactory)
+    name = factory.Sequence(lambda n: f"火车站广场{n}")
+
+
+class SafetyCheckFactory(DjangoModelFactory):
+    class Meta:
+        model = SafetyCheck
+
+    station = factory.SubFactory(StationFactory)
+    checked_on = date(2024, 5, 1)
+    item = SafetyItem.FIRE
+    checked_by = "李四"
+
+
+class SafetyIncidentFactory(DjangoModelFactory):
+    class Meta:
+        model = SafetyIncident
+
+    station = factory.SubFactory(StationFactory)
+    occurred_on = date(2024, 5, 1)
+    kind = "跌倒"
+    description = "受助人在走廊跌倒，未受伤。"
