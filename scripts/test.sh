@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 PY=.venv/bin/python
+# Two workers (pytest-xdist), each with its own test database; a file's tests stay on one worker,
+# so that a module-scoped fixture (tests/conftest.py module_db) loads its records once.
+# TEST_WORKERS=1 runs the suite in one process.
+TEST_WORKERS=${TEST_WORKERS:-2}
+PARALLEL=(-n "$TEST_WORKERS" --dist loadfile)
+if [ "$TEST_WORKERS" -le 1 ]; then PARALLEL=(-p no:xdist); fi
 TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rescue_station}
 
 echo "== ruff"
@@ -14,7 +20,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 
 echo "== tests on SQLite"
-DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" "$PY" -m pytest "$@"
+DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" "$PY" -m pytest "${PARALLEL[@]}" "$@"
 
 pg_answers() {
   "$PY" - "$1" <<'PYEOF'
@@ -63,4 +69,4 @@ if ! pg_answers "$TEST_DATABASE_URL"; then
 fi
 
 echo "== tests on PostgreSQL"
-DATABASE_URL="$TEST_DATABASE_URL" "$PY" -m pytest "$@"
+DATABASE_URL="$TEST_DATABASE_URL" "$PY" -m pytest "${PARALLEL[@]}" "$@"

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from cases.models import Stay
 from rescue_station.models import Station, User
@@ -22,6 +23,23 @@ def media_root(settings, tmp_path):
     """Stored files (photos, finalised PDFs) go to the test's own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One transaction around a module's tests, rolled back after the last one.
+
+    A module-scoped fixture that asks for it writes its records once (once per xdist worker:
+    ``make test`` hands each file to one worker); each test sees them, and its own changes roll
+    back to them (pytest-django's savepoint). Stored files go to the module's own folder."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
