@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 PY=.venv/bin/python
-# Two workers (pytest-xdist), each with its own test database; a file's tests stay on one worker,
-# so that a module-scoped fixture (tests/conftest.py module_db) loads its records once.
+# Two workers (pytest-xdist), each with its own test database. `--dist load` hands each worker
+# the tests in the collected order, so that pytest-django's order holds on each: the tests that
+# flush the database (transactional, live server) come after those that read the migrations'
+# reference data. A module-scoped fixture (tests/conftest.py module_db) loads once per worker.
 # TEST_WORKERS=1 runs the suite in one process.
 TEST_WORKERS=${TEST_WORKERS:-2}
-PARALLEL=(-n "$TEST_WORKERS" --dist loadfile)
+PARALLEL=(-n "$TEST_WORKERS" --dist load)
 if [ "$TEST_WORKERS" -le 1 ]; then PARALLEL=(-p no:xdist); fi
 TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rescue_station}
 

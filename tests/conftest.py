@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import translation
 
 from cases.models import Stay
 from rescue_station.models import Station, User
@@ -25,12 +26,21 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def site_language(settings):
+    """Each test starts in the site's language: a request with another language cookie leaves
+    that language active in the thread, and the next test on the worker would read it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="module")
 def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
     """One transaction around a module's tests, rolled back after the last one.
 
-    A module-scoped fixture that asks for it writes its records once (once per xdist worker:
-    ``make test`` hands each file to one worker); each test sees them, and its own changes roll
+    A module-scoped fixture that asks for it writes its records once (once per xdist worker
+    that runs some of the module's tests); each test sees them, and its own changes roll
     back to them (pytest-django's savepoint). Stored files go to the module's own folder."""
     media = tmp_path_factory.mktemp("media")
     with (

@@ -31,7 +31,12 @@ def day_of_work(users) -> Callable[..., dict]:
         for n in range(people):
             admitted = today - timedelta(days=2 + n * 7)  # 2, 9, 16, … nights
             stays.append(
-                StayFactory(station=station, admitted_on=admitted, person__name=f"{label}受助人{n}")
+                StayFactory(
+                    station=station,
+                    admitted_on=admitted,
+                    source="police",
+                    person__name=f"{label}受助人{n}",
+                )
             )
         extension = StayExtension.objects.create(
             stay=stays[-1],

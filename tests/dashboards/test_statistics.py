@@ -22,7 +22,12 @@ URL = "/dashboards/statistics/"
 
 def _stay(station, day: date, name: str, left: date | None = None) -> Stay:
     return StayFactory(
-        station=station, admitted_on=day, left_on=left, person__name=name, person__gender="male"
+        station=station,
+        admitted_on=day,
+        left_on=left,
+        source="police",
+        person__name=name,
+        person__gender="male",
     )
 
 

@@ -30,6 +30,7 @@ def stays_by_month(station, year: int, counts: list[int]) -> None:
                 left_on=day,
                 left_at=at(day, 17),
                 exit_type="family_pickup",
+                source="police",
             )
 
 
