@@ -7,6 +7,14 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 PY=.venv/bin/python
+# Two workers (pytest-xdist), each with its own test database. `--dist load` hands each worker
+# the tests in the collected order, so that pytest-django's order holds on each: the tests that
+# flush the database (transactional, live server) come after those that read the migrations'
+# reference data. A module-scoped fixture (tests/conftest.py module_db) loads once per worker.
+# TEST_WORKERS=1 runs the suite in one process.
+TEST_WORKERS=${TEST_WORKERS:-2}
+PARALLEL=(-n "$TEST_WORKERS" --dist load)
+if [ "$TEST_WORKERS" -le 1 ]; then PARALLEL=(-p no:xdist); fi
 TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rescue_station}
 
 echo "== ruff"
@@ -14,7 +22,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 
 echo "== tests on SQLite"
-DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" "$PY" -m pytest "$@"
+DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" "$PY" -m pytest "${PARALLEL[@]}" "$@"
 
 pg_answers() {
   "$PY" - "$1" <<'PYEOF'
@@ -63,4 +71,4 @@ if ! pg_answers "$TEST_DATABASE_URL"; then
 fi
 
 echo "== tests on PostgreSQL"
-DATABASE_URL="$TEST_DATABASE_URL" "$PY" -m pytest "$@"
+DATABASE_URL="$TEST_DATABASE_URL" "$PY" -m pytest "${PARALLEL[@]}" "$@"

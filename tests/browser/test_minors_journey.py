@@ -9,7 +9,7 @@ from minors.models import CounsellingSession, MandatoryReport
 from minors.services import minor_case_open_for_stay
 from rescue_station.models import AccessLog
 from tests.browser.navigation import nav_link
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_minors_worker_records_counselling_and_a_mandatory_report(
     users, station, login, page, live_server
 ):
-    stay = create_stay(station, admitted_on=date(2026, 11, 20), minor=True, name="林小雨")
+    stay = StayFactory(
+        station=station, admitted_on=date(2026, 11, 20), is_minor=True, person__name="林小雨"
+    )
     case = minor_case_open_for_stay(stay=stay, acting_user=users["station_staff"])
     login("minors_worker")
 
@@ -56,7 +58,9 @@ def test_a_minors_worker_records_counselling_and_a_mandatory_report(
 def test_station_staff_have_no_minors_entry_and_are_refused(
     users, station, login, page, live_server
 ):
-    stay = create_stay(station, admitted_on=date(2026, 11, 20), minor=True, name="林小雨")
+    stay = StayFactory(
+        station=station, admitted_on=date(2026, 11, 20), is_minor=True, person__name="林小雨"
+    )
     case = minor_case_open_for_stay(stay=stay, acting_user=None)
     login("station_staff")
     expect(page.get_by_role("navigation").get_by_role("link", name="站内未成年人")).to_have_count(0)

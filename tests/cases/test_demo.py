@@ -14,6 +14,7 @@ from demo import cases as demo
 from demo.stations import demo_users
 from rescue_station import registry
 from rescue_station.registry import format_value
+from tests.factories import StationFactory
 
 SEED = {
     "cases.intakes": 1826,
@@ -40,11 +41,21 @@ SEED = {
 TODAY = date(2026, 11, 26)
 
 
+@pytest.fixture(scope="module")
+def demo_station(module_db):
+    """The demo's cases records, loaded once for the module on a station of their own."""
+    station = StationFactory(code="zhuzhou", name="株洲市救助管理站", region_code="430200")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rescue_station.selectors.local_today", lambda: TODAY)
+        demo.load(station=station, users=demo_users(station), today=TODAY)
+        yield station
+
+
 @pytest.fixture
-def loaded(station, freeze_today):
+def loaded(db, demo_station, freeze_today):
     freeze_today(TODAY)
-    demo.load(station=station, users=demo_users(station), today=TODAY)
-    return station
+    demo_station.refresh_from_db()
+    return demo_station
 
 
 def test_the_demo_2024_metrics_equal_the_seed(loaded):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -19,8 +18,7 @@ from minors.models import MinorCase
 from rescue_station import registry
 from rescue_station.spreadsheets import ImportResult
 from rescue_station.validators import id_check_digit
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 def _id(birth: date, male: bool, serial: int = 1) -> str:

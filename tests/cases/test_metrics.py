@@ -1,6 +1,5 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from cases.models import (
     GatheringArea,
@@ -14,8 +13,8 @@ from cases.models import (
     TracingEffort,
 )
 from rescue_station import registry
+from tests.factories import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 Y0, Y1 = date(2024, 1, 1), date(2024, 12, 31)
 
 

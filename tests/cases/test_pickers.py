@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.forms import LongStayForm
 from cases.models import CareInstitution, LongStay, Person
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,9 @@ def test_the_search_answers_at_most_twenty(client_for, station):
 
 
 def test_a_minor_s_name_does_not_match_for_a_reader_who_may_not_see_minors(client_for, station):
-    stay = create_stay(station, admitted_on=date(2026, 1, 5), minor=True, name="林小雨")
+    stay = StayFactory(
+        station=station, admitted_on=date(2026, 1, 5), is_minor=True, person__name="林小雨"
+    )
     stay.person.placeholder_no = "无名氏-2026-0001"
     stay.person.save()
     staff = client_for("station_staff")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,8 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from cases import services
 from cases.models import Person
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 def _unknown(station, user, year: int = 2024) -> str:

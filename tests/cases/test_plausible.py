@@ -11,8 +11,8 @@ from cases import services
 from cases.forms import TicketForm
 from cases.models import Person, Stay
 from rescue_station.validators import id_check_digit
+from tests.factories import at
 
-from .conftest import at
 from .test_import import _row, _upload
 from .test_views import _intake
 

@@ -43,3 +43,14 @@ def test_the_pdf_prints_the_number_on_one_line(client_for, unknown_stay, tmp_pat
     lines = [line for line in text.splitlines() if "2024-0001" in line or "无名氏" in line]
     # Broken over lines, the pieces (无名氏-, 2024-, 0001) would stand on lines of their own.
     assert len(lines) == 1 and "无名氏-2024-0001" in lines[0], lines
+
+
+def test_it_prints_the_paper_forms_in_chinese_whatever_the_readers_language(
+    client_for, make_stay, station
+):
+    stay = make_stay(station, date(2024, 5, 1))
+    client = client_for("station_staff")
+    client.cookies["django_language"] = "en"
+    assert "Came by themselves" in client.get(reverse("cases:stay_list")).content.decode()
+    page = client.get(reverse("cases:stay_print", args=[stay.pk, "registration"]))
+    assert "自行求助" in page.content.decode()

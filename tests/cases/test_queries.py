@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Person, Stay, Ticket
-from tests.cases.conftest import at
+from cases.models import CareInstitution, LongStay, Person, Stay, StreetPatrol, Ticket
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,36 @@ def test_it_lists_tickets_newest_first_in_the_same_number_of_queries(station, cl
     page = client.get(url).context["page_obj"]
     assert page[0] == made[-1]
     assert [t.received_at for t in page] == sorted((t.received_at for t in page), reverse=True)
+
+
+def _rows(station, n, make_stay):
+    institution = CareInstitution.objects.create(station=station, name="株洲康复医院")
+    for i in range(n):
+        person = Person.objects.create(station=station, name=f"人员{i}")
+        make_stay(station, date(2024, 6, 1) + timedelta(days=i % 5), person=person)
+        LongStay.objects.create(station=station, person=person, institution=institution)
+        StreetPatrol.objects.create(station=station, patrol_date=date(2024, 6, 1), area="火车站")
+        received = at(date(2024, 6, 1), 9)
+        Ticket.objects.create(
+            station=station,
+            channel="hotline",
+            received_at=received,
+            received_on=received.date(),
+            deadline=received + timedelta(days=1),
+            summary="求助",
+        )
+
+
+LIST_PAGES = ["cases:board", "cases:stay_list", "cases:patrol_list", "cases:ticket_list"]
+
+
+@pytest.mark.parametrize("n", [5, 30])
+@pytest.mark.parametrize("name", [*LIST_PAGES, "cases:long_stay_list"])
+def test_it_runs_a_bounded_number_of_queries_on_a_list_page(
+    client_for, station, make_stay, django_assert_max_num_queries, name, n
+):
+    _rows(station, n, make_stay)
+    client = client_for("supervisor")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(name))
+    assert response.status_code == 200

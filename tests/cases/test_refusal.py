@@ -1,7 +1,6 @@
 """不予救助: a request ended without help, with its reason, its notice, and out of the intakes."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,8 +11,7 @@ from cases import services
 from cases.metrics import stay_metrics
 from cases.models import BelongingsItem, ExitType, Stay
 from cases.views import forms
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 @pytest.fixture

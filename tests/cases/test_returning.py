@@ -12,7 +12,7 @@ from cases.models import Person, Stay
 from cases.names import name_pinyin
 from cases.selectors import RETURNING_MAX, ReturningReason, returning_candidates
 from rescue_station.validators import id_check_digit
-from tests.cases.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

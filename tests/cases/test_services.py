@@ -1,6 +1,5 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,8 +8,7 @@ from cases import services
 from cases.models import BelongingsItem, Escort, ExtensionStatus, Person, Stay
 from cases.signals import stay_registered
 from rescue_station.validators import id_check_digit
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 def id_for(birth: date, region: str = "430203", seq: str = "123") -> str:

@@ -2,7 +2,6 @@
 
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -11,8 +10,7 @@ from django.utils import timezone
 
 from cases.models import Escort, Person, Stay, Ticket, TicketChannel
 from rescue_station.validators import id_check_digit
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 @pytest.fixture
@@ -380,7 +378,7 @@ def test_a_new_ticket_starts_received_now_and_an_old_one_keeps_its_time(client_f
     assert before.strftime("%Y-%m-%dT%H:%M") <= value <= after.strftime("%Y-%m-%dT%H:%M")
     assert 'name="deadline" value=' not in page  # the deadline is the caller's, never guessed
 
-    received = datetime(2026, 3, 1, 9, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    received = datetime(2026, 3, 1, 9, 15, tzinfo=TZ)
     ticket = Ticket.objects.create(
         station=station,
         channel=TicketChannel.choices[0][0],
@@ -391,3 +389,39 @@ def test_a_new_ticket_starts_received_now_and_an_old_one_keeps_its_time(client_f
     )
     page = client.get(reverse("cases:ticket_edit", args=[ticket.pk])).content.decode()
     assert 'name="received_at" value="2026-03-01T09:15"' in page
+
+
+def test_it_leaves_an_extension_pending_on_a_decision_that_is_neither_button(
+    client_for, users, make_stay, station
+):
+    from django.utils import timezone
+
+    from cases.models import StayExtension
+
+    stay = make_stay(station, date(2024, 5, 1))
+    ext = StayExtension.objects.create(
+        stay=stay,
+        days=5,
+        reason="等待家属",
+        requested_by=users["station_staff"],
+        requested_at=timezone.now(),
+    )
+    url = reverse("cases:extension_decide", args=[ext.pk])
+    response = client_for("supervisor").post(url, {"decision": "approved"}, follow=True)
+    ext.refresh_from_db()
+    assert ext.status == "pending"
+    assert "请选择批准或不批准延期。" in response.content.decode()
+
+
+def test_it_tells_why_a_belongings_item_was_not_settled(client_for, make_stay, station):
+    from cases.models import BelongingsItem
+
+    stay = make_stay(station, date(2024, 5, 1))
+    item = BelongingsItem.objects.create(stay=stay, description="手机", quantity=1)
+    url = reverse("cases:belongings_settle", args=[stay.pk, item.pk])
+    response = client_for("station_staff").post(
+        url, {"settle-reason": "长" * 201, "settle-version": item.version}, follow=True
+    )
+    item.refresh_from_db()
+    assert not item.returned and item.not_returned_reason == ""
+    assert "200" in response.content.decode().split('class="messages"')[-1][:2000]

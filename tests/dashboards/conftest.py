@@ -5,7 +5,7 @@ budget. Dates are relative to the real today, which the pages read."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,14 +13,11 @@ from django.utils import timezone
 
 from budget.models import BudgetLine, Expenditure, FunctionClass, FundingSource
 from budget.reference import ensure_reference_data
-from cases.models import Person, Stay, StayExtension, StreetPatrol, Ticket
+from cases.models import StayExtension, StreetPatrol, Ticket
 from performance.services import framework_create, indicator_save
 from rescue_station.models import Station
 from rescue_station.selectors import local_today
-
-
-def _at(day: date, hour: int = 9) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
+from tests.factories import StayFactory
 
 
 @pytest.fixture
@@ -33,14 +30,12 @@ def day_of_work(users) -> Callable[..., dict]:
         stays = []
         for n in range(people):
             admitted = today - timedelta(days=2 + n * 7)  # 2, 9, 16, … nights
-            person = Person.objects.create(station=station, name=f"{label}受助人{n}")
             stays.append(
-                Stay.objects.create(
+                StayFactory(
                     station=station,
-                    person=person,
-                    admitted_at=_at(admitted),
                     admitted_on=admitted,
                     source="police",
+                    person__name=f"{label}受助人{n}",
                 )
             )
         extension = StayExtension.objects.create(

@@ -5,35 +5,29 @@ period is a 400 that says why in Chinese; the downloads are the same tables."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date
 from html import unescape
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.models import Person, Stay
+from cases.models import Stay
+from tests.factories import StayFactory
 
 URL = "/dashboards/statistics/"
-TZ = ZoneInfo("Asia/Shanghai")
 
 
-def _stay(station, day: date, name: str, **fields) -> Stay:
-    person = Person.objects.create(station=station, name=name, gender="male")
-    left = fields.pop("left", None)
-    return Stay.objects.create(
+def _stay(station, day: date, name: str, left: date | None = None) -> Stay:
+    return StayFactory(
         station=station,
-        person=person,
-        admitted_at=datetime.combine(day, time(10), tzinfo=TZ),
         admitted_on=day,
-        left_at=datetime.combine(left, time(16), tzinfo=TZ) if left else None,
         left_on=left,
-        exit_type="left_by_choice" if left else "",
         source="police",
-        **fields,
+        person__name=name,
+        person__gender="male",
     )
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from cases.signals import stay_registered, stays_registered
 from minors.models import MinorCase
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 ADMITTED = date(2024, 6, 15)
 
@@ -12,7 +12,7 @@ ADMITTED = date(2024, 6, 15)
 def test_the_batch_event_opens_a_case_per_minor_once_with_its_history(station, users):
     staff = users["station_staff"]
     child, adult, known = (
-        create_stay(station, admitted_on=ADMITTED, birth_date=birth)
+        StayFactory(station=station, admitted_on=ADMITTED, person__birth_date=birth)
         for birth in (date(2010, 1, 1), date(1980, 1, 1), date(2012, 5, 5))
     )
     stay_registered.send(sender=type(known), stay=known, acting_user=staff)  # has its case

@@ -7,7 +7,7 @@ from demo import minors as demo
 from minors.models import CounsellingSession, MandatoryReport, MinorCase
 from minors.services import minor_case_open_for_stay
 from rescue_station import registry
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 # A copy of the minors.* figures under "metrics" in ../shared/seed/zhuzhou-2024.json.
 SEED_2024 = {
@@ -30,10 +30,12 @@ def demo_station(request, station, users):
     # The cases demo makes the 58 minors' stays of 2024; here they are made by hand. When the
     # cases demo registers them through its service, the event has already opened their cases.
     for i in range(58):
-        stay = create_stay(station, admitted_on=date(2024, 1 + i % 12, 1 + i % 27), minor=True)
+        stay = StayFactory(
+            station=station, admitted_on=date(2024, 1 + i % 12, 1 + i % 27), is_minor=True
+        )
         if request.param == "cases opened at registration":
             minor_case_open_for_stay(stay=stay, acting_user=users["station_staff"])
-    create_stay(station, admitted_on=date(2024, 5, 5), minor=False)
+    StayFactory(station=station, admitted_on=date(2024, 5, 5), is_minor=False)
     demo.load(station=station, users=users, today=TODAY)
     return station
 
@@ -77,7 +79,7 @@ def test_it_records_the_work_under_another_demo_user_when_the_worker_is_not_the_
 ):
     # load_demo leaves a real user named minors_worker alone: the users it passes lack the role.
     for i in range(3):
-        create_stay(station, admitted_on=date(2024, 3, 1 + i), minor=True)
+        StayFactory(station=station, admitted_on=date(2024, 3, 1 + i), is_minor=True)
     others = {role: user for role, user in users.items() if role != "minors_worker"}
     demo.load(station=station, users=others, today=TODAY)
     cases = MinorCase.objects.filter(station=station)

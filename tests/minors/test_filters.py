@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minors.models import MinorCase
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_cases(station):
     for name, reason, outcome in [("张小花", "ran_away", ""), ("李小草", "online_contact", "x")]:
-        stay = create_stay(station, admitted_on=date(2024, 5, 1), minor=True, name=name)
+        stay = StayFactory(
+            station=station, admitted_on=date(2024, 5, 1), is_minor=True, person__name=name
+        )
         MinorCase.objects.create(
             station=station,
             stay=stay,

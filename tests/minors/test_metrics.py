@@ -16,7 +16,7 @@ from minors.services import (
     visit_record,
 )
 from rescue_station import registry
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 Y24 = (date(2024, 1, 1), date(2024, 12, 31))
 
@@ -31,18 +31,19 @@ def worker(users):
 
 
 def test_it_counts_the_minors_stays_admitted_in_the_period(station, other_station):
-    create_stay(station, admitted_on=date(2024, 1, 1), minor=True)
-    create_stay(station, admitted_on=date(2024, 12, 31), minor=True)
-    create_stay(station, admitted_on=date(2023, 12, 31), minor=True)  # before the period
-    create_stay(station, admitted_on=date(2024, 6, 1), minor=False)  # an adult
-    create_stay(other_station, admitted_on=date(2024, 6, 1), minor=True)
+    StayFactory(station=station, admitted_on=date(2024, 1, 1), is_minor=True)
+    StayFactory(station=station, admitted_on=date(2024, 12, 31), is_minor=True)
+    StayFactory(station=station, admitted_on=date(2023, 12, 31), is_minor=True)  # before the period
+    StayFactory(station=station, admitted_on=date(2024, 6, 1), is_minor=False)  # an adult
+    StayFactory(station=other_station, admitted_on=date(2024, 6, 1), is_minor=True)
     assert metric("minors.minors_in_station", station) == 2
 
 
 def test_it_rates_the_minors_with_at_least_one_counselling_session(station, worker):
     cases = [
         minor_case_open_for_stay(
-            stay=create_stay(station, admitted_on=date(2024, 3, i), minor=True), acting_user=worker
+            stay=StayFactory(station=station, admitted_on=date(2024, 3, i), is_minor=True),
+            acting_user=worker,
         )
         for i in (1, 2, 3)
     ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from minors.models import Activity, MandatoryReport
 from minors.services import minor_case_open_for_stay
-from tests.minors.conftest import at, create_stay
+from tests.factories import StayFactory, at
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def _cases(station, n: int) -> None:
 
     worker = User.objects.get(username="minors_worker")
     for i in range(n):
-        stay = create_stay(station, admitted_on=date(2024, 3, 1), minor=True)
+        stay = StayFactory(station=station, admitted_on=date(2024, 3, 1), is_minor=True)
         case = minor_case_open_for_stay(stay=stay, acting_user=worker)
         case.harm_disclosed_at = at(date(2024, 3, 1), 9)
         case.save()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from minors.models import MandatoryReport, MinorsPolicy
 from minors.services import minor_case_open_for_stay
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,10 @@ def reports(station, users):
     now = timezone.now()
 
     def make(name, hours_to_report, receipt):
-        stay = create_stay(
-            station, admitted_on=timezone.localdate() - timedelta(days=5), minor=True, name=name
+        # Five days ago: a stay admitted at 10:00 today is still to come before 10:00.
+        admitted_on = timezone.localdate() - timedelta(days=5)
+        stay = StayFactory(
+            station=station, admitted_on=admitted_on, is_minor=True, person__name=name
         )
         case = minor_case_open_for_stay(stay=stay, acting_user=users["minors_worker"])
         case.harm_disclosed_at = now - timedelta(hours=100)

@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.models import Person
+from cases.services import is_minor_on
 from cases.signals import stay_registered
 from minors.models import MinorCase, MinorsPolicy
 from minors.selectors import cases_missing_report
@@ -15,36 +17,37 @@ from minors.services import (
     minor_case_open_for_stay,
     visit_record,
 )
-from tests.minors.conftest import at, create_stay, is_minor_at
+from tests.factories import StayFactory, at
 
 ADMITTED = date(2024, 6, 15)
 
 
 def _registered(station, birth_date, user):
     """What the cases service does: compute is_minor, save the stay, send the event."""
-    stay = create_stay(station, admitted_on=ADMITTED, birth_date=birth_date)
+    stay = StayFactory(station=station, admitted_on=ADMITTED, person__birth_date=birth_date)
     stay_registered.send(sender=type(stay), stay=stay, acting_user=user)
     return stay
 
 
 def test_a_minor_admitted_at_17_years_364_days_opens_a_case(station, users):
     birth = date(2006, 6, 16)  # 18 tomorrow
-    assert is_minor_at(birth, ADMITTED)
     stay = _registered(station, birth, users["station_staff"])
+    assert stay.is_minor
     case = MinorCase.objects.get(stay=stay)
     assert case.station == station and case.opened_on == ADMITTED
 
 
 def test_a_person_admitted_on_the_18th_birthday_opens_no_case(station, users):
     birth = date(2006, 6, 15)
-    assert not is_minor_at(birth, ADMITTED)
     stay = _registered(station, birth, users["station_staff"])
+    assert not stay.is_minor
     assert not MinorCase.objects.filter(stay=stay).exists()
 
 
 def test_the_age_rule_takes_29_february_birthdays_to_1_march():
-    assert is_minor_at(date(2004, 2, 29), date(2022, 2, 28))
-    assert not is_minor_at(date(2004, 2, 29), date(2022, 3, 1))
+    leap_born = Person(birth_date=date(2004, 2, 29))
+    assert is_minor_on(leap_born, date(2022, 2, 28))
+    assert not is_minor_on(leap_born, date(2022, 3, 1))
 
 
 def test_the_event_sent_twice_opens_one_case(station, users):
@@ -64,7 +67,7 @@ def test_a_case_needs_a_stay_or_a_child(station, users):
 
 
 def test_a_case_cannot_take_a_stay_of_another_station(station, other_station, users):
-    stay = create_stay(other_station, admitted_on=ADMITTED, minor=True)
+    stay = StayFactory(station=other_station, admitted_on=ADMITTED, is_minor=True)
     with pytest.raises(ValueError):
         minor_case_open(station=station, stay=stay, reason="other", acting_user=users["admin"])
 
@@ -130,7 +133,7 @@ def test_an_activity_names_only_children_of_its_station(station, other_station, 
 
 
 def test_a_case_opened_at_admission_time_uses_the_local_date(station, users):
-    stay = create_stay(station, admitted_on=date(2024, 1, 1), minor=True)
+    stay = StayFactory(station=station, admitted_on=date(2024, 1, 1), is_minor=True)
     stay.admitted_at = at(date(2024, 1, 1), 0)  # midnight in Shanghai is the previous day in UTC
     stay.save()
     case = minor_case_open_for_stay(stay=stay, acting_user=None)

@@ -16,7 +16,7 @@ from minors.models import (
     MinorCase,
     Visit,
 )
-from tests.minors.conftest import create_stay
+from tests.factories import StayFactory
 
 
 def test_it_records_counselling_with_the_acting_user(client_for, users, minor_case):
@@ -120,7 +120,7 @@ def test_it_closes_a_case_with_an_outcome(client_for, minor_case):
 
 
 def test_it_opens_a_case_by_hand_for_a_minor_stay_without_one(client_for, station):
-    stay = create_stay(station, admitted_on=date(2024, 5, 1), minor=True)
+    stay = StayFactory(station=station, admitted_on=date(2024, 5, 1), is_minor=True)
     response = client_for("minors_worker").post(
         reverse("minors:case_new"), {"stay": stay.pk, "reason": "online_contact"}
     )
@@ -129,7 +129,7 @@ def test_it_opens_a_case_by_hand_for_a_minor_stay_without_one(client_for, statio
 
 
 def test_a_case_by_hand_needs_exactly_one_of_stay_and_child(client_for, station, make_child):
-    stay = create_stay(station, admitted_on=date(2024, 5, 1), minor=True)
+    stay = StayFactory(station=station, admitted_on=date(2024, 5, 1), is_minor=True)
     child = make_child(station)
     client = client_for("minors_worker")
     for data in ({"reason": "other"}, {"stay": stay.pk, "child": child.pk, "reason": "other"}):
@@ -138,7 +138,7 @@ def test_a_case_by_hand_needs_exactly_one_of_stay_and_child(client_for, station,
 
 
 def test_a_case_by_hand_cannot_take_another_station_s_stay(client_for, other_station):
-    stay = create_stay(other_station, admitted_on=date(2024, 5, 1), minor=True)
+    stay = StayFactory(station=other_station, admitted_on=date(2024, 5, 1), is_minor=True)
     response = client_for("minors_worker").post(
         reverse("minors:case_new"), {"stay": stay.pk, "reason": "other"}
     )
@@ -262,7 +262,9 @@ def test_the_registry_filters_children_due_for_a_visit(client_for, station, make
 
 def test_the_case_list_searches_and_filters(client_for, station, users):
     for name, reason in [("张小花", "ran_away"), ("李小草", "online_contact")]:
-        stay = create_stay(station, admitted_on=date(2024, 5, 1), minor=True, name=name)
+        stay = StayFactory(
+            station=station, admitted_on=date(2024, 5, 1), is_minor=True, person__name=name
+        )
         MinorCase.objects.create(
             station=station,
             stay=stay,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from minors.models import Activity, MandatoryReport
 from rescue_station.models import AccessLog
-from tests.minors.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -3,16 +3,14 @@ budget line with its payments."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from budget.models import BudgetLine, Expenditure, FunctionClass, FundingSource
 from budget.reference import ensure_reference_data
-from cases.models import Person, Stay
 from performance.services import framework_create, indicator_save
+from tests.factories import StayFactory, at
 
-TZ = ZoneInfo("Asia/Shanghai")
 D = Decimal
 
 # Intakes by month, January to December: a quiet first half, a busy second half.
@@ -25,14 +23,12 @@ def stays_by_month(station, year: int, counts: list[int]) -> None:
     for month, count in enumerate(counts, start=1):
         day = date(year, month, 10)
         for _ in range(count):
-            person = Person.objects.create(station=station, name="测试")
-            Stay.objects.create(
+            StayFactory(
                 station=station,
-                person=person,
-                admitted_at=datetime.combine(day, time(9), tzinfo=TZ),
                 admitted_on=day,
-                left_at=datetime.combine(day, time(17), tzinfo=TZ),
+                admitted_at=at(day, 9),
                 left_on=day,
+                left_at=at(day, 17),
                 exit_type="family_pickup",
                 source="police",
             )

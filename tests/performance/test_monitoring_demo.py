@@ -15,11 +15,18 @@ from performance.selectors import compute_report
 TODAY = date(2026, 11, 26)
 
 
+@pytest.fixture(scope="module")
+def demo_station(module_db):
+    """The whole demo, loaded once for the module."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rescue_station.selectors.local_today", lambda: TODAY)
+        yield demo.load(today=TODAY).station
+
+
 @pytest.fixture
-def demo_2024(db, monkeypatch):
+def demo_2024(db, demo_station, monkeypatch):
     monkeypatch.setattr("rescue_station.selectors.local_today", lambda: TODAY)
-    station = demo.load(today=TODAY).station
-    return Framework.objects.select_related("station").get(station=station, year=2024)
+    return Framework.objects.select_related("station").get(station=demo_station, year=2024)
 
 
 def test_at_the_years_last_day_the_forecast_is_the_self_evaluation(demo_2024):

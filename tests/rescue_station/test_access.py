@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rescue_station.roles import Role
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
 from rescue_station.models import AccessLog
 from rescue_station.services import access_log_write
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 @pytest.fixture

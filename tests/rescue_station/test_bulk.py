@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from cases.models import Gender, HealthStatus, Person, Source, Stay
 from rescue_station.bulk import bulk_insert
 from rescue_station.roles import Role
+from tests.factories import TZ
 
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _write(station, write, user) -> list[Stay]:
@@ -38,7 +36,7 @@ def _write(station, write, user) -> list[Stay]:
         Stay(
             station=station,
             person=person,  # made just before: its pk is taken over on writing
-            admitted_at=datetime(2025, 3, i + 1, 23, 30, tzinfo=SHANGHAI),
+            admitted_at=datetime(2025, 3, i + 1, 23, 30, tzinfo=TZ),
             admitted_on=date(2025, 3, i + 1),
             source=Source.POLICE,
             reason="务工未果\n身无分文",
@@ -84,7 +82,7 @@ def test_it_refuses_a_related_record_not_yet_written(station):
     stay = Stay(
         station=station,
         person=person,
-        admitted_at=datetime(2025, 3, 1, 9, 0, tzinfo=SHANGHAI),
+        admitted_at=datetime(2025, 3, 1, 9, 0, tzinfo=TZ),
         admitted_on=date(2025, 3, 1),
         source=Source.SELF,
     )

@@ -31,7 +31,7 @@ from minors.models import Activity, Child, MandatoryReport, Visit, VisitStatus
 from minors.services import minor_case_open_for_stay
 from performance.services import framework_create
 from rescue_station.models import AccessLog
-from tests.minors.conftest import at, create_stay
+from tests.factories import StayFactory, at
 
 NAMESPACES = ("cases", "minors")
 
@@ -105,9 +105,11 @@ def person_level_urls(records: dict) -> dict[str, str]:
 @pytest.fixture
 def records(station, users, settings, tmp_path) -> dict:
     settings.MEDIA_ROOT = tmp_path
-    stay = create_stay(station, admitted_on=date(2024, 5, 1), name="成年人甲")
+    stay = StayFactory(station=station, admitted_on=date(2024, 5, 1), person__name="成年人甲")
     stay.person.photo.save("p.png", ContentFile(b"\x89PNG fake"), save=True)
-    minor_stay = create_stay(station, admitted_on=date(2024, 5, 2), minor=True, name="小明明")
+    minor_stay = StayFactory(
+        station=station, admitted_on=date(2024, 5, 2), is_minor=True, person__name="小明明"
+    )
     case = minor_case_open_for_stay(stay=minor_stay, acting_user=users["minors_worker"])
     child = Child.objects.create(
         station=station, name="小芳芳", category="left_behind", registered_on=date(2024, 1, 1)

@@ -46,7 +46,6 @@ from rescue_station.spreadsheets import XLSX_CONTENT_TYPE, put_text, workbook_by
 
 # The apps' fixtures this module needs (each app's conftest only serves its own folder).
 from tests.budget.conftest import make_line, make_project, reference, spend  # noqa: F401
-from tests.cases.conftest import make_stay  # noqa: F401
 from tests.performance.conftest import demo_2024, seed_budget, seed_metrics  # noqa: F401
 
 FORMULA = "=1+1"
@@ -116,7 +115,7 @@ def hostile_framework(station, users):
 
 
 @pytest.fixture
-def hostile_stays(station, make_stay):  # noqa: F811
+def hostile_stays(station, make_stay):
     make_stay(
         station, date(2024, 5, 1), person=Person.objects.create(station=station, name=FORMULA)
     )

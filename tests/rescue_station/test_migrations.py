@@ -1,11 +1,12 @@
 from datetime import datetime
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.factories import TZ
 
 
 @pytest.mark.django_db
@@ -26,7 +27,7 @@ AFTER = [
     ("minors", "0003_delete_minors_access_log"),
     ("rescue_station", "0004_access_log_and_case_inspection"),
 ]
-WHEN = datetime(2024, 3, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+WHEN = datetime(2024, 3, 1, 9, 30, tzinfo=TZ)
 
 
 def _migrate(targets):

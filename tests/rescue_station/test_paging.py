@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
 from cases.models import Person, Stay
 from rescue_station.paging import CappedPaginator
+from tests.factories import TZ
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_it_counts_a_list_in_full(station):
 
 @pytest.fixture
 def stays_12(station):
-    start = datetime(2024, 1, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    start = datetime(2024, 1, 1, 10, tzinfo=TZ)
     for i in range(12):
         admitted = start + timedelta(days=i)
         person = Person.objects.create(station=station, name=f"人{i}")

@@ -1,7 +1,6 @@
 """Plausible values: the rules of rescue_station.plausible hold for every field of every model."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -19,8 +18,8 @@ from rescue_station.plausible import (
     check_date,
     latest_planned,
 )
+from tests.factories import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 MODELS = project_models()
 
 

@@ -14,7 +14,7 @@ from cases.models import Person, Stay, StreetPatrol
 from demo import stations as demo
 from rescue_station import registry
 from rescue_station.models import Station
-from tests.cases.conftest import at
+from tests.factories import at
 
 TODAY = date(2026, 11, 26)
 

@@ -1,13 +1,11 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import Http404
 
 from cases.models import Person, Stay
 from rescue_station.scoping import get_for_user_or_404
-
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.factories import TZ
 
 
 def _stay(station) -> Stay:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases.models import GatheringArea
 from rescue_station.middleware import LAST_SEEN, LOGIN_AT, PENDING_POST
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 AREA_NEW = "/cases/areas/new/"
 

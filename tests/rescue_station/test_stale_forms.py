@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -40,9 +39,9 @@ from minors import views as minors_views
 from performance import services as performance_services
 from performance.models import ReportSection
 from rescue_station import audit
+from tests.factories import TZ
 from tests.html_forms import error_blocks, form_posting_to
 
-TZ = ZoneInfo("Asia/Shanghai")
 ADMITTED = datetime(2024, 5, 1, 10, tzinfo=TZ)
 
 # ---- the pages of a record, from the resolver

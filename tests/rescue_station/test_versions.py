@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,9 +18,9 @@ from performance import services as performance_services
 from performance.models import Indicator
 from rescue_station.audit import EditConflict, check_version, history_rows, save_audited
 from rescue_station.validators import id_check_digit, mask_id_number
+from tests.factories import TZ
 from tests.html_forms import error_blocks, form_posting_to, page_forms
 
-TZ = ZoneInfo("Asia/Shanghai")
 RECEIVED = datetime(2024, 5, 1, 9, tzinfo=TZ)
 
 

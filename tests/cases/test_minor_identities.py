@@ -1,16 +1,14 @@
-"""Found in review: minors' identities reached through search, history, long stays and prints;
-queries per row on the list pages."""
+"""A user without the minors permission does not reach a minor's identity: not by search, the
+history, the long-stay list and its export, the printed forms, the identity form, nor the family
+a tracing effort found."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.models import CareInstitution, LongStay, Person, StreetPatrol, Ticket
-
-TZ = ZoneInfo("Asia/Shanghai")
+from cases.models import LongStay, Person
 
 
 @pytest.fixture
@@ -75,86 +73,6 @@ def _sheet_text(data: bytes) -> bytes:
 
 
 # ---- a bounded number of queries per list page, whatever the number of rows
-
-
-def _rows(station, n, make_stay):
-    institution = CareInstitution.objects.create(station=station, name="株洲康复医院")
-    for i in range(n):
-        person = Person.objects.create(station=station, name=f"人员{i}")
-        make_stay(station, date(2024, 6, 1) + timedelta(days=i % 5), person=person)
-        LongStay.objects.create(station=station, person=person, institution=institution)
-        StreetPatrol.objects.create(station=station, patrol_date=date(2024, 6, 1), area="火车站")
-        received = datetime(2024, 6, 1, 9, tzinfo=TZ)
-        Ticket.objects.create(
-            station=station,
-            channel="hotline",
-            received_at=received,
-            received_on=received.date(),
-            deadline=received + timedelta(days=1),
-            summary="求助",
-        )
-
-
-LIST_PAGES = ["cases:board", "cases:stay_list", "cases:patrol_list", "cases:ticket_list"]
-
-
-@pytest.mark.parametrize("n", [5, 30])
-@pytest.mark.parametrize("name", [*LIST_PAGES, "cases:long_stay_list"])
-def test_it_runs_a_bounded_number_of_queries_on_a_list_page(
-    client_for, station, make_stay, django_assert_max_num_queries, name, n
-):
-    _rows(station, n, make_stay)
-    client = client_for("supervisor")
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse(name))
-    assert response.status_code == 200
-
-
-def test_it_prints_the_paper_forms_in_chinese_whatever_the_readers_language(
-    client_for, make_stay, station
-):
-    stay = make_stay(station, date(2024, 5, 1))
-    client = client_for("station_staff")
-    client.cookies["django_language"] = "en"
-    assert "Came by themselves" in client.get(reverse("cases:stay_list")).content.decode()
-    page = client.get(reverse("cases:stay_print", args=[stay.pk, "registration"]))
-    assert "自行求助" in page.content.decode()
-
-
-def test_it_leaves_an_extension_pending_on_a_decision_that_is_neither_button(
-    client_for, users, make_stay, station
-):
-    from django.utils import timezone
-
-    from cases.models import StayExtension
-
-    stay = make_stay(station, date(2024, 5, 1))
-    ext = StayExtension.objects.create(
-        stay=stay,
-        days=5,
-        reason="等待家属",
-        requested_by=users["station_staff"],
-        requested_at=timezone.now(),
-    )
-    url = reverse("cases:extension_decide", args=[ext.pk])
-    response = client_for("supervisor").post(url, {"decision": "approved"}, follow=True)
-    ext.refresh_from_db()
-    assert ext.status == "pending"
-    assert "请选择批准或不批准延期。" in response.content.decode()
-
-
-def test_it_tells_why_a_belongings_item_was_not_settled(client_for, make_stay, station):
-    from cases.models import BelongingsItem
-
-    stay = make_stay(station, date(2024, 5, 1))
-    item = BelongingsItem.objects.create(stay=stay, description="手机", quantity=1)
-    url = reverse("cases:belongings_settle", args=[stay.pk, item.pk])
-    response = client_for("station_staff").post(
-        url, {"settle-reason": "长" * 201, "settle-version": item.version}, follow=True
-    )
-    item.refresh_from_db()
-    assert not item.returned and item.not_returned_reason == ""
-    assert "200" in response.content.decode().split('class="messages"')[-1][:2000]
 
 
 def test_it_keeps_the_identity_form_of_a_minor_from_a_user_without_the_minors_permission(
