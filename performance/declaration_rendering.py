@@ -7,29 +7,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import neutralise, print_setup
+from rescue_station.spreadsheets import print_setup
 
 from .declaration import Declaration
-from .rendering import BORDER, CENTER, LEFT, STATIC, _css_string
+from .rendering import CENTER, LEFT, FormGrid, pdf_bytes
 
 STYLESHEETS = ("form.css", "declaration.css", "declaration_pdf.css")
 
 
-def _header_css(declaration: Declaration) -> str:
+def render_pdf(declaration: Declaration) -> bytes:
+    """The form on A4."""
+    html = render_to_string("performance/declaration_pdf.html", {"declaration": declaration})
     header = f"{declaration.station_name} · {declaration.year}年度整体支出绩效目标表"
     if not declaration.is_approved:
         header += f"（{declaration.status_label}）"
-    return f"@page {{ @top-center {{ content: {_css_string(header)}; }} }}"
-
-
-def render_pdf(declaration: Declaration) -> bytes:
-    """The form through WeasyPrint: A4, the Noto CJK fonts embedded as subsets."""
-    from weasyprint import CSS, HTML
-
-    html = render_to_string("performance/declaration_pdf.html", {"declaration": declaration})
-    stylesheets = [CSS(filename=str(STATIC / name)) for name in STYLESHEETS]
-    stylesheets.append(CSS(string=_header_css(declaration)))
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(stylesheets=stylesheets)
+    return pdf_bytes(html, STYLESHEETS, header)
 
 
 WIDTHS = (8, 12, 14, 36, 9, 12, 10)
@@ -45,24 +37,8 @@ def render_xlsx(declaration: Declaration) -> Workbook:
         sheet.column_dimensions[get_column_letter(index)].width = width
     row = 0
 
-    def put(r: int, c: int, value, bold: bool = False, align=CENTER):
-        cell = sheet.cell(row=r, column=c)
-        cell.value = value
-        if isinstance(value, str) and neutralise(value) != value:
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        cell.alignment = align
-        cell.border = BORDER
-        if bold:
-            cell.font = Font(bold=True)
-        return cell
-
-    def merge(r1: int, c1: int, r2: int, c2: int) -> None:
-        for rr in range(r1, r2 + 1):
-            for cc in range(c1, c2 + 1):
-                sheet.cell(row=rr, column=cc).border = BORDER
-        if (r1, c1) != (r2, c2):
-            sheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    grid = FormGrid(sheet)
+    put, merge = grid.put, grid.merge
 
     row += 1
     put(row, 1, f"{declaration.year}年度部门（单位）整体支出绩效目标表").font = Font(

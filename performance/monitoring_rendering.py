@@ -9,23 +9,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from rescue_station.spreadsheets import print_setup, put_text
+from rescue_station.spreadsheets import print_setup
 
 from .monitoring_report import MonitoringReport
-from .rendering import BORDER, CENTER, LEFT, STATIC, _css_string, _number, score_format
+from .rendering import CENTER, LEFT, FormGrid, _number, pdf_bytes, score_format
 
 STYLESHEETS = ("monitoring.css", "monitoring_pdf.css")
 
 
 def render_pdf(report: MonitoringReport) -> bytes:
-    """The form through WeasyPrint: A4 landscape, the Noto CJK fonts embedded as subsets."""
-    from weasyprint import CSS, HTML
-
+    """The form on A4 landscape."""
     html = render_to_string("performance/monitoring_pdf.html", {"report": report})
     header = f"{report.station_name} · {report.year}年度整体支出绩效运行监控表 · 截至{report.as_of}"
-    stylesheets = [CSS(filename=str(STATIC / name)) for name in STYLESHEETS]
-    stylesheets.append(CSS(string=f"@page {{ @top-center {{ content: {_css_string(header)}; }} }}"))
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(stylesheets=stylesheets)
+    return pdf_bytes(html, STYLESHEETS, header)
 
 
 WIDTHS = (10, 10, 34, 11, 12, 12, 11, 7, 9, 44)
@@ -41,22 +37,11 @@ def render_xlsx(report: MonitoringReport) -> Workbook:
     score_fmt = score_format(report.places)
     row = 0
 
-    def put(r: int, c: int, value, fmt: str | None = None, bold: bool = False, align=CENTER):
-        # "=100" is a printed target, not a formula: stored as text, shown without a quote.
-        cell = put_text(sheet.cell(row=r, column=c), value)
-        cell.alignment = align
-        cell.border = BORDER
-        if fmt and isinstance(value, Decimal):
-            cell.number_format = fmt
-        if bold:
-            cell.font = Font(bold=True)
-        return cell
+    grid = FormGrid(sheet)
+    put = grid.put
 
     def merge(r: int, c1: int, c2: int) -> None:
-        for cc in range(c1, c2 + 1):
-            sheet.cell(row=r, column=cc).border = BORDER
-        if c1 != c2:
-            sheet.merge_cells(start_row=r, start_column=c1, end_row=r, end_column=c2)
+        grid.merge(r, c1, r, c2)
 
     def line(*cells, bold: bool = False) -> None:
         """One row of (column, value, format, last column of its merge)."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from rescue_station.spreadsheets import print_setup, put_text
 
@@ -26,30 +29,41 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def header_css(report: Report) -> str:
-    """Station name and year in every page's header (the text comes from the data)."""
+def report_header(report: Report) -> str:
     header = f"{report.station_name} · {report.year}年度整体支出绩效自评报告"
-    if not report.is_final:
-        header += "（草稿）"
-    return f"@page {{ @top-center {{ content: {_css_string(header)}; }} }}"
+    return header if report.is_final else header + "（草稿）"
 
 
 def render_html(report: Report) -> str:
     """The whole report as one standalone HTML document (narrative, then the form)."""
     return render_to_string(
         "performance/report_pdf.html",
-        {"report": report, "inline_css": report_css() + "\n" + header_css(report)},
+        {
+            "report": report,
+            "inline_css": report_css() + "\n" + page_header_css(report_header(report)),
+        },
     )
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report through WeasyPrint: A4, the Noto CJK fonts embedded as subsets."""
+def page_header_css(header: str) -> str:
+    """``header`` in every printed page's header (the text comes from the data)."""
+    return f"@page {{ @top-center {{ content: {_css_string(header)}; }} }}"
+
+
+def pdf_bytes(html: str, stylesheets: tuple[str, ...], header: str) -> bytes:
+    """A printed form through WeasyPrint: the app's ``stylesheets``, ``header`` on every page,
+    the Noto CJK fonts embedded as subsets."""
     from weasyprint import CSS, HTML
 
+    sheets = [CSS(filename=str(STATIC / name)) for name in stylesheets]
+    sheets.append(CSS(string=page_header_css(header)))
+    return HTML(string=html, base_url=str(STATIC)).write_pdf(stylesheets=sheets)
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report on A4."""
     html = render_to_string("performance/report_pdf.html", {"report": report})
-    stylesheets = [CSS(filename=str(STATIC / name)) for name in STYLESHEETS]
-    stylesheets.append(CSS(string=header_css(report)))
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(stylesheets=stylesheets)
+    return pdf_bytes(html, STYLESHEETS, report_header(report))
 
 
 # ------------------------------------------------------------------------------------- XLSX
@@ -71,6 +85,39 @@ def _number(text: str | None) -> Decimal | str | None:
         return text
 
 
+class FormGrid:
+    """A printed form's sheet: bordered cells whose text is stored as written ("=100" is a
+    printed target, not a formula: text, shown without a quote), and merged blocks."""
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+
+    def put(
+        self,
+        r: int,
+        c: int,
+        value: Any,
+        fmt: str | None = None,
+        bold: bool = False,
+        align: Alignment = CENTER,
+    ) -> Cell:
+        cell = put_text(self.sheet.cell(row=r, column=c), value)
+        cell.alignment = align
+        cell.border = BORDER
+        if fmt and isinstance(value, Decimal):
+            cell.number_format = fmt
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        for rr in range(r1, r2 + 1):
+            for cc in range(c1, c2 + 1):
+                self.sheet.cell(row=rr, column=cc).border = BORDER
+        if (r1, c1) != (r2, c2):
+            self.sheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+
+
 def score_format(places: int) -> str:
     return "0" if places == 0 else "0." + "0" * places
 
@@ -85,23 +132,8 @@ def render_xlsx(report: Report) -> Workbook:
     score_fmt = score_format(report.places)
     row = 0
 
-    def put(r: int, c: int, value, fmt: str | None = None, bold: bool = False, align=CENTER):
-        # "=100" is the printed target, not a formula: stored as text, shown without a quote.
-        cell = put_text(sheet.cell(row=r, column=c), value)
-        cell.alignment = align
-        cell.border = BORDER
-        if fmt and isinstance(value, Decimal):
-            cell.number_format = fmt
-        if bold:
-            cell.font = Font(bold=True)
-        return cell
-
-    def merge(r1: int, c1: int, r2: int, c2: int) -> None:
-        for rr in range(r1, r2 + 1):
-            for cc in range(c1, c2 + 1):
-                sheet.cell(row=rr, column=cc).border = BORDER
-        if (r1, c1) != (r2, c2):
-            sheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    grid = FormGrid(sheet)
+    put, merge = grid.put, grid.merge
 
     row += 1
     put(row, 1, f"{report.year}年度部门（单位）整体支出绩效自评表", bold=True)
