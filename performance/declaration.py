@@ -10,7 +10,6 @@ framework of the project, which does not exist yet.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from . import selectors
 from .models import Framework, IndicatorAdjustment
-from .report import FORM_NATURES, FORM_SOURCES, SIGNS, grouped_rows, ordered, printed_target, wan
+from .report import SIGNS, funds_rows, grouped_rows, ordered, printed_target, wan
 
 KIND_LABELS = {**SIGNS, "qualitative": "定性", "period": "时效"}
 STATUS_LABELS = {
@@ -96,25 +95,10 @@ class Declaration:
         return list(zip_longest(self.by_source, self.by_nature))
 
 
-def _initial_funds(block: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The year's budget as declared (年初预算数), in the self-evaluation form's rows."""
-    by_source = []
-    for label, sources in FORM_SOURCES:
-        amount = sum(
-            (block.by_source[s].initial for s in sources if s in block.by_source), Decimal(0)
-        )
-        by_source.append((label, wan(amount) if amount else ""))
-    by_nature = []
-    for label, key in FORM_NATURES:
-        amount = block.by_nature[key].initial if key in block.by_nature else Decimal(0)
-        by_nature.append((label, wan(amount) if amount else ""))
-    return by_source, by_nature
-
-
 def build_declaration(framework: Framework) -> Declaration:
     """The framework's 绩效目标表, from its records."""
     block = selectors.load_budget_block(station=framework.station, year=framework.year)
-    by_source, by_nature = _initial_funds(block)
+    by_source, by_nature = funds_rows(block, "initial")
     indicators = ordered(list(framework.indicators.all()))
     adjustments = (
         IndicatorAdjustment.objects.filter(indicator__framework=framework)

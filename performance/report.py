@@ -346,17 +346,27 @@ def ordered(indicators: list[Indicator]) -> list[Indicator]:
     return [k[-1] for k in sorted(keyed, key=lambda k: k[:3])]
 
 
-def _funds(block: BudgetBlock, budget: scoring.BudgetResult, places: int) -> Funds:
+def funds_rows(
+    block: BudgetBlock, amount: str = "adjusted"
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The year's budget in the form's rows, by source and by nature, in 万元 (blank for
+    nothing): ``amount`` "adjusted" (全年预算数) or "initial" (年初预算数, as declared)."""
     by_source = []
     for label, sources in FORM_SOURCES:
-        amount = sum(
-            (block.by_source[s].adjusted for s in sources if s in block.by_source), Decimal(0)
+        total = sum(
+            (getattr(block.by_source[s], amount) for s in sources if s in block.by_source),
+            Decimal(0),
         )
-        by_source.append((label, wan(amount) if amount else ""))
+        by_source.append((label, wan(total) if total else ""))
     by_nature = []
     for label, key in FORM_NATURES:
-        amount = block.by_nature[key].adjusted if key in block.by_nature else Decimal(0)
-        by_nature.append((label, wan(amount) if amount else ""))
+        total = getattr(block.by_nature[key], amount) if key in block.by_nature else Decimal(0)
+        by_nature.append((label, wan(total) if total else ""))
+    return by_source, by_nature
+
+
+def _funds(block: BudgetBlock, budget: scoring.BudgetResult, places: int) -> Funds:
+    by_source, by_nature = funds_rows(block)
     return Funds(
         initial=wan(budget.initial),
         adjusted=wan(budget.adjusted),
