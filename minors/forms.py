@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Stay
 from rescue_station import selectors as core_selectors
 from rescue_station.forms import VersionedFormMixin
 from rescue_station.models import Station, User
 from rescue_station.pickers import use_picker
-from rescue_station.query import BoundedChoicesMixin, SearchField, YearField
+from rescue_station.query import BoundedChoicesMixin, MonthField, SearchField, YearField
 from rescue_station.roles import Role
 
 from .models import (
@@ -33,6 +34,7 @@ from .models import (
     VisitStatus,
 )
 from .pickers import child_label
+from .selectors import DueState
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -357,3 +359,29 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].offer(years, _("All"))
+
+
+class VisitsDueFilterForm(forms.Form):
+    """The visits due by status: planned (已计划) or overdue (已超期)."""
+
+    state = _choice(
+        _("Status"),
+        [
+            (DueState.PLANNED, pgettext_lazy("visit status", "Planned")),
+            (DueState.OVERDUE, pgettext_lazy("visit status", "Overdue")),
+        ],
+    )
+
+
+class ActivityMonthForm(forms.Form):
+    """The month of the activity calendar (``year`` and ``month``, this month when absent; 400
+    for a year or month out of range, as ``year_param`` and ``month_param``) and its ``kind``.
+    The month is carried in hidden fields: the type alone is chosen on the page."""
+
+    year = YearField(widget=forms.HiddenInput)
+    month = MonthField(widget=forms.HiddenInput)
+    kind = _choice(_("Type"), ActivityKind.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["data-autosubmit"] = ""

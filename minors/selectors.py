@@ -37,6 +37,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from .filters import ActivityFilter, CaseFilter, ChildFilter, ReportFilter
+    from .forms import ActivityMonthForm, VisitsDueFilterForm
 
 
 def policy_for(station: Station) -> MinorsPolicy:
@@ -198,6 +199,18 @@ def visits_due(
     return sorted(lines, key=lambda line: (not line.overdue, line.on, line.child.name))
 
 
+def visits_due_filtered(
+    user: Any, station: Station, data: Any
+) -> tuple[VisitsDueFilterForm, list[DueVisit]]:
+    """The visits due filtered by the query string ``data`` (``state``) through its filter
+    form: a state the form refuses leaves the list whole, with the form's error."""
+    from .forms import VisitsDueFilterForm
+
+    form = VisitsDueFilterForm(data or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    return form, visits_due(user, station, state=state)
+
+
 def planned_visits(child: Child) -> QuerySet[Visit]:
     return child.visits.planned().select_related("worker").order_by("planned_on", "pk")
 
@@ -239,6 +252,32 @@ class CalendarDay:
     day: date
     in_month: bool
     activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActivityCalendar:
+    """The calendar page's month: its filter form, first day, weeks and the type it shows."""
+
+    form: ActivityMonthForm
+    first: date
+    weeks: list[list[CalendarDay]]
+    kind: str
+
+
+def activity_calendar(user: Any, station: Station, data: Any) -> ActivityCalendar:
+    """The month of activities the query string ``data`` asks for (``year``, ``month``: this
+    month when absent, 400 when out of range; ``kind``: every type when absent or not one)."""
+    from .forms import ActivityMonthForm
+
+    form = ActivityMonthForm(data or None)
+    form.is_valid()  # a year or month out of range raises BadQuery (400)
+    today = core_selectors.local_today()
+    values = form.cleaned_data if form.is_bound else {}
+    year = values.get("year") or today.year
+    month = values.get("month") or today.month
+    kind = values.get("kind", "")
+    weeks = activity_month(user, station, year=year, month=month, kind=kind)
+    return ActivityCalendar(form, date(year, month, 1), weeks, kind)
 
 
 def activity_month(

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
 
 from rescue_station import registry
 from rescue_station import selectors as core_selectors
@@ -31,7 +30,6 @@ from rescue_station.query import (
     YEAR_MIN,
     SortableColumns,
     figures_year_max,
-    month_param,
     year_max,
     year_options,
     year_param,
@@ -56,7 +54,6 @@ from .forms import (
 )
 from .models import (
     Activity,
-    ActivityKind,
     Child,
     MandatoryReport,
     MinorCase,
@@ -459,24 +456,13 @@ DUE_COLUMNS = SortableColumns(
 @permission_required("minors.view_visit", raise_exception=True)
 def visits_due(request: HttpRequest) -> HttpResponse:
     """The visits to make: planned (已计划) and overdue (已超期), with who is to go and when."""
-    state = request.GET.get("state", "")
-    page_obj = page_of(
-        request,
-        selectors.visits_due(request.user, current_station(request), state=state),
-        columns=DUE_COLUMNS,
+    filter_form, lines = selectors.visits_due_filtered(
+        request.user, current_station(request), request.GET
     )
+    page_obj = page_of(request, lines, columns=DUE_COLUMNS)
     _log_list(request, Visit, page_obj)
     return render(
-        request,
-        "minors/visits_due.html",
-        {
-            "page_obj": page_obj,
-            "state": state,
-            "states": [
-                (selectors.DueState.PLANNED, pgettext("visit status", "Planned")),
-                (selectors.DueState.OVERDUE, pgettext("visit status", "Overdue")),
-            ],
-        },
+        request, "minors/visits_due.html", {"page_obj": page_obj, "filter_form": filter_form}
     )
 
 
@@ -530,27 +516,22 @@ FIRST_YEAR = 2024  # the first year of the minors' records: the year selectors s
 
 @permission_required("minors.view_activity", raise_exception=True)
 def activity_calendar(request: HttpRequest) -> HttpResponse:
-    today = selectors.core_selectors.local_today()
-    year = year_param(request)
-    month = month_param(request, default=today.month)
-    first = date(year, month, 1)
-    kind = request.GET.get("kind", "")
-    previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = selectors.activity_calendar(request.user, current_station(request), request.GET)
+    first = month.first
+    previous = (first - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return render(
         request,
         "minors/activity_calendar.html",
         {
-            "weeks": selectors.activity_month(
-                request.user, current_station(request), year=year, month=month, kind=kind
-            ),
+            "weeks": month.weeks,
             "first": first,
+            "filter_form": month.form,
             # No link to a month whose year the page would refuse.
             "previous": previous if previous.year >= YEAR_MIN else None,
             "following": following if following.year <= year_max() else None,
-            "kind": kind,
-            "kinds": ActivityKind.choices,
-            "today": today,
+            "kind": month.kind,
+            "today": selectors.core_selectors.local_today(),
             "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
         },
     )

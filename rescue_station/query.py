@@ -99,6 +99,22 @@ class YearField(forms.IntegerField):
         return parse_year(value, last=self.last)
 
 
+class MonthField(forms.IntegerField):
+    """The month of a filter form: empty for the page's own month, else a month as
+    ``month_param`` reads it (400 unless from 1 to 12)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        return bounded_int(
+            value, minimum=1, maximum=12, message=_("The month must be from 1 to 12.")
+        )
+
+
 def year_options(
     last: int | None = None,
     *,

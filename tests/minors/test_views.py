@@ -253,6 +253,25 @@ def test_the_calendar_shows_the_month_s_activities(client_for, station):
     assert client.get(reverse("minors:activities"), {"year": 2024, "month": 13}).status_code == 400
 
 
+def test_the_calendar_filters_by_type_through_its_form_and_keeps_the_month(client_for, station):
+    for kind, title in [("class", "防溺水安全课"), ("art", "美术课")]:
+        Activity.objects.create(
+            station=station, kind=kind, title=title, held_on=date(2024, 6, 3), participants=5
+        )
+    client = client_for("minors_worker")
+    url = reverse("minors:activities")
+    response = client.get(url, {"year": 2024, "month": 6, "kind": "art"})
+    page = response.content.decode()
+    assert "美术课" in page and "防溺水安全课" not in page
+    # The month travels in the filter block's hidden fields, the type with the month links.
+    assert 'name="year" value="2024"' in page and 'name="month" value="6"' in page
+    assert "month=7&amp;kind=art" in page
+    refused = client.get(url, {"year": 2024, "month": 6, "kind": "bogus"})
+    assert "美术课" in refused.content.decode() and "防溺水安全课" in refused.content.decode()
+    assert "kind" in refused.context["filter_form"].errors
+    assert client.get(url, {"year": 10**30, "month": 6}).status_code == 400
+
+
 def test_the_registry_filters_children_due_for_a_visit(client_for, station, make_child):
     make_child(station, name="到期", next_visit_due=date(2020, 1, 1))
     make_child(station, name="未到期", next_visit_due=date(2999, 1, 1))

@@ -193,6 +193,23 @@ def test_the_due_page_labels_each_line_in_words(client_for, station, make_child,
     assert "外站" not in html
 
 
+def test_the_due_page_filters_by_status_through_its_filter_form(
+    client_for, station, make_child, worker, today
+):
+    visit_plan(child=make_child(station, name="小计划"), planned_on=today, acting_user=worker)
+    late = make_child(station, name="小过期")
+    late.next_visit_due = today - timedelta(days=1)
+    late.save()
+    client = client_for("minors_worker")
+    url = reverse("minors:visits_due")
+    planned = client.get(url, {"state": "planned"})
+    assert [line.child.name for line in planned.context["page_obj"]] == ["小计划"]
+    assert 'value="planned" selected' in planned.content.decode()
+    refused = client.get(url, {"state": "bogus"})
+    assert {line.child.name for line in refused.context["page_obj"]} == {"小计划", "小过期"}
+    assert "state" in refused.context["filter_form"].errors
+
+
 def test_a_planned_visit_of_another_station_is_invisible(
     client_for, other_station, make_child, worker, today
 ):

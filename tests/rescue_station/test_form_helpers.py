@@ -142,14 +142,6 @@ def test_a_filter_set_answers_400_to_a_value_its_form_says_cannot_be():
         PersonFilter({"year": "10" * 30}, Person.objects.all()).qs  # noqa: B018
 
 
-# The two filter blocks over lists that are not querysets (a month's grid, the visits due built
-# in Python): their filters are not FilterSets yet.
-HAND_FILTERS = {
-    "minors/templates/minors/visits_due.html",
-    "minors/templates/minors/activity_calendar.html",
-}
-
-
 def test_the_lists_share_one_filter_block():
     templates = [path for app in (*APPS, "templates") for path in (ROOT / app).rglob("*.html")]
     blocks = {
@@ -157,6 +149,6 @@ def test_the_lists_share_one_filter_block():
         for path in templates
         if 'class="filters"' in path.read_text(encoding="utf-8")
     }
-    assert blocks - HAND_FILTERS == {"templates/includes/filters.html"}, (
+    assert blocks == {"templates/includes/filters.html"}, (
         'include "includes/filters.html" with filter_form=…'
     )
