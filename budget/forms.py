@@ -105,8 +105,9 @@ class ExpenditureForm(BoundedChoicesMixin, VersionedFormMixin, forms.ModelForm):
             self.fields["amount"].help_text = IMMUTABLE_HINT
 
 
-class VoidForm(forms.Form):
-    """Void (红冲) a wrong expenditure, saying why."""
+class VoidForm(VersionedFormMixin, forms.Form):
+    """Void (红冲) a wrong expenditure, saying why, from the version the page showed
+    (``version_of``): a payment changed since is not voided unseen."""
 
     void_reason = forms.CharField(
         label=_("Reason for voiding"),

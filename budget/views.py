@@ -362,7 +362,7 @@ def expenditure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "expenditure": expenditure,
-            "void_form": forms.VoidForm(),
+            "void_form": forms.VoidForm(version_of=expenditure),
             "title": _("Edit expenditure"),
             "back_url": back_url,
             "history": history_rows(expenditure),
@@ -377,7 +377,7 @@ def expenditure_void(request: HttpRequest, pk: int) -> HttpResponse:
     expenditure = get_for_user_or_404(
         Expenditure.objects.select_related("line", "voided_by"), request.user, pk=pk
     )
-    form = forms.VoidForm(request.POST)
+    form = forms.VoidForm(request.POST, version_of=expenditure)
     if form.is_valid():
         voided = save_through(
             form,
@@ -386,6 +386,7 @@ def expenditure_void(request: HttpRequest, pk: int) -> HttpResponse:
                 expenditure=expenditure,
                 reason=form.cleaned_data["void_reason"],
                 acting_user=request.user,
+                expected_version=form.expected_version,
             ),
         )
         if voided:

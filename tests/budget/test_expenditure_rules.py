@@ -198,7 +198,8 @@ def test_another_stations_payment_cannot_be_voided(
             station=station, expenditure=theirs, reason="x", acting_user=users["admin"]
         )
     response = client_for("finance_officer").post(
-        reverse("budget:expenditure_void", args=[theirs.pk]), {"void_reason": "x"}
+        reverse("budget:expenditure_void", args=[theirs.pk]),
+        {"void_reason": "x", "version": theirs.version},
     )
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -209,10 +210,12 @@ def test_another_stations_payment_cannot_be_voided(
 def test_only_the_finance_officer_voids(station, make_line, client_for, role):
     expenditure = _record(station, make_line(station, adjusted="100"), "5.00")
     url = reverse("budget:expenditure_void", args=[expenditure.pk])
-    assert client_for(role).post(url, {"void_reason": "x"}).status_code == 403
+    post = {"void_reason": "x", "version": expenditure.version}
+    assert client_for(role).post(url, post).status_code == 403
     expenditure.refresh_from_db()
     assert not expenditure.voided
-    response = client_for("finance_officer").post(url, {"void_reason": "录错"})
+    post["void_reason"] = "录错"
+    response = client_for("finance_officer").post(url, post)
     assert response.status_code == 302
     expenditure.refresh_from_db()
     assert expenditure.voided
@@ -224,11 +227,43 @@ def test_the_void_button_asks_for_a_reason(station, make_line, client_for):
     page = client.get(reverse("budget:expenditure_edit", args=[expenditure.pk])).content.decode()
     assert 'data-testid="void"' in page and "data-confirm=" in page
     response = client.post(
-        reverse("budget:expenditure_void", args=[expenditure.pk]), {"void_reason": ""}
+        reverse("budget:expenditure_void", args=[expenditure.pk]),
+        {"void_reason": "", "version": expenditure.version},
     )
     assert response.status_code == 400
     expenditure.refresh_from_db()
     assert not expenditure.voided
+
+
+def test_a_payment_changed_since_the_page_was_loaded_is_not_voided(
+    station, make_line, users, client_for
+):
+    expenditure = _record(station, make_line(station, adjusted="100"), "5.00")
+    client = client_for("finance_officer")
+    page = client.get(reverse("budget:expenditure_edit", args=[expenditure.pk])).content.decode()
+    loaded = expenditure.version
+    assert f'name="version" value="{loaded}"' in page  # the void form carries the version
+    services.expenditure_update(
+        expenditure=expenditure,
+        data={"voucher_no": "记-0099", "description": "同事更正的摘要"},
+        acting_user=users["admin"],
+        expected_version=loaded,
+    )
+    response = client.post(
+        reverse("budget:expenditure_void", args=[expenditure.pk]),
+        {"void_reason": "录错", "version": loaded},
+    )
+    assert response.status_code == 400
+    assert "同事更正的摘要" in response.content.decode()  # what the colleague changed is shown
+    expenditure.refresh_from_db()
+    assert not expenditure.voided and expenditure.description == "同事更正的摘要"
+    response = client.post(  # having seen it, the officer may void the current version
+        reverse("budget:expenditure_void", args=[expenditure.pk]),
+        {"void_reason": "录错", "version": expenditure.version},
+    )
+    assert response.status_code == 302
+    expenditure.refresh_from_db()
+    assert expenditure.voided
 
 
 # ---- a recorded payment's money does not change ------------------------------------------------

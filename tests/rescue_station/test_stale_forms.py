@@ -119,8 +119,8 @@ NOT_EDITS = {
     "changed after the preview (test_versions)",
     "performance:finalise": "finalising: one transaction, the evaluation row locked",
     "performance:reopen": "reopening: refused unless final, the evaluation row locked",
-    "budget:expenditure_void": "a decision with its reason: refused once voided "
-    "(tests/budget/test_expenditure_rules.py)",
+    "budget:expenditure_void": "a decision with its reason, posted with the payment's version: "
+    "refused from a stale page and once voided (tests/budget/test_expenditure_rules.py)",
     "performance:indicator_weight_fix": "one proposed weight, posted with the line's version: "
     "refused from a stale page and once final (tests/performance/test_weight_fix.py)",
     "performance:declaration": READ + "; its forms post to declaration_declare and _approve",
