@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from performance import services
-from performance.models import Framework, IndicatorAdjustment
+from performance.models import Framework, Indicator, IndicatorAdjustment
 from performance.report import Report
 from performance.selectors import compute_report
 
@@ -440,3 +440,35 @@ def test_a_snapshot_frozen_before_declarations_reads_its_target_as_declared(demo
         del row["declared_target"]
     data = Report.from_snapshot(snapshot).to_json()
     assert all(r["declared_target"] == r["target"] for r in data["indicators"])
+
+
+def test_another_stations_targets_are_not_found(other_station, users, client_for):
+    theirs = services.framework_create(station=other_station, year=2024, acting_user=users["admin"])
+    line = Indicator.objects.create(
+        framework=theirs,
+        level1="产出指标",
+        level2="数量指标",
+        name="街面巡查救助次数",
+        comparator="gte",
+        target="150",
+        unit="次",
+        weight=Decimal("10"),
+    )
+    client = client_for("finance_officer")  # a member of the test station only
+    for name, method, args, data in [
+        ("declaration", "get", [theirs.pk], {}),
+        ("declaration_file", "get", [theirs.pk, "pdf"], {}),
+        ("declaration_file", "get", [theirs.pk, "xlsx"], {}),
+        ("declaration_declare", "post", [theirs.pk], {"version": theirs.version}),
+        (
+            "declaration_approve",
+            "post",
+            [theirs.pk],
+            {"version": theirs.version, "approved_on": "2024-01-20", "approval_document": "x"},
+        ),
+        ("indicator_adjust", "get", [theirs.pk, line.pk], {}),
+    ]:
+        url = reverse(f"performance:{name}", args=args)
+        assert getattr(client, method)(url, data).status_code == 404, name
+    theirs.refresh_from_db()
+    assert theirs.status == Framework.Status.DRAFT
